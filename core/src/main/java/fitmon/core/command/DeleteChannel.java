@@ -1,0 +1,4 @@
+package fitmon.core.command;
+
+public record DeleteChannel(String tag) implements BrokerCommand {
+}

@@ -1,0 +1,77 @@
+package fitmon.core.command;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import fitmon.core.wire.WireFormatException;
+import fitmon.core.wire.WireReader;
+import fitmon.core.wire.WireWriter;
+
+/** The binary encoding of {@link CommandResult}s, deterministic so replies compare byte for byte. */
+public final class ResultCodec {
+
+    private static final int MAX_DETAIL_BYTES = 4096;
+    private static final int ACCEPTED = 1;
+    private static final int REJECTED = 2;
+    private static final int PUBLISHED = 3;
+    private static final int APPENDED = 1;
+    private static final int QUEUED = 2;
+    private static final int REFUSED = 3;
+
+    private ResultCodec() {
+    }
+
+    public static byte[] encode(CommandResult result) {
+        WireWriter w = new WireWriter(64);
+        if (result instanceof CommandResult.Accepted a) {
+            w.writeByte(ACCEPTED).writeString(a.detail());
+        } else if (result instanceof CommandResult.Rejected r) {
+            w.writeByte(REJECTED).writeString(r.reason().name()).writeString(r.detail());
+        } else if (result instanceof CommandResult.Published p) {
+            w.writeByte(PUBLISHED).writeInt(p.outcomes().size());
+            for (EventOutcome outcome : p.outcomes()) {
+                if (outcome instanceof EventOutcome.Appended a) {
+                    w.writeByte(APPENDED).writeLong(a.channelSeq()).writeLong(a.orderedAtMillis());
+                } else if (outcome instanceof EventOutcome.Queued q) {
+                    w.writeByte(QUEUED).writeString(q.probeId()).writeLong(q.seq());
+                } else if (outcome instanceof EventOutcome.Refused f) {
+                    w.writeByte(REFUSED).writeString(f.reason().name()).writeString(f.detail());
+                }
+            }
+        }
+        return w.toByteArray();
+    }
+
+    public static CommandResult decode(byte[] bytes) {
+        WireReader r = new WireReader(bytes);
+        CommandResult result = switch (r.readByte()) {
+            case ACCEPTED -> new CommandResult.Accepted(r.readString(MAX_DETAIL_BYTES));
+            case REJECTED -> new CommandResult.Rejected(reason(r), r.readString(MAX_DETAIL_BYTES));
+            case PUBLISHED -> {
+                int count = r.readCount(CommandCodec.MAX_BATCH, 1);
+                List<EventOutcome> outcomes = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    outcomes.add(switch (r.readByte()) {
+                        case APPENDED -> new EventOutcome.Appended(r.readLong(), r.readLong());
+                        case QUEUED -> new EventOutcome.Queued(r.readString(MAX_DETAIL_BYTES), r.readLong());
+                        case REFUSED -> new EventOutcome.Refused(reason(r), r.readString(MAX_DETAIL_BYTES));
+                        default -> throw new WireFormatException("unknown event outcome");
+                    });
+                }
+                yield new CommandResult.Published(outcomes);
+            }
+            default -> throw new WireFormatException("unknown result type");
+        };
+        r.expectEnd();
+        return result;
+    }
+
+    private static RejectReason reason(WireReader r) {
+        String name = r.readString(MAX_DETAIL_BYTES);
+        try {
+            return RejectReason.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("unknown reject reason " + name);
+        }
+    }
+}

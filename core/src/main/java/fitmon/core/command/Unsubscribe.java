@@ -1,0 +1,4 @@
+package fitmon.core.command;
+
+public record Unsubscribe(String tag, String subscriberId) implements BrokerCommand {
+}

@@ -1,0 +1,136 @@
+package fitmon.core.event;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Set;
+
+import fitmon.core.channel.TagSyntax;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Strict reading and writing of event envelopes. Unknown members, duplicate keys, sequence
+ * numbers JSON cannot carry exactly and unparsable timestamps are refused, because whatever is
+ * accepted here is what the signature must cover unambiguously.
+ */
+public final class EventJson {
+
+    /** Largest SEQ that survives a round trip through an IEEE double, as JCS requires. */
+    public static final long MAX_SEQ = (1L << 53) - 1;
+    private static final Set<String> MEMBERS = Set.of("probeId", "tag", "seq", "ts", "data", "sig");
+
+    static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private EventJson() {
+    }
+
+    public static Event parse(byte[] json) throws MalformedEventException {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JacksonException e) {
+            throw new MalformedEventException("event is not valid JSON: " + e.getOriginalMessage());
+        }
+        return fromTree(node);
+    }
+
+    public static Event parse(String json) throws MalformedEventException {
+        return parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static Event fromTree(JsonNode node) throws MalformedEventException {
+        if (node == null || !node.isObject()) {
+            throw new MalformedEventException("event must be a JSON object");
+        }
+        for (Iterator<String> names = node.propertyNames().iterator(); names.hasNext(); ) {
+            String name = names.next();
+            if (!MEMBERS.contains(name)) {
+                throw new MalformedEventException("unknown member '" + name + "' (allowed: " + MEMBERS + ")");
+            }
+        }
+        String probeId = requiredString(node, "probeId");
+        if (!TagSyntax.isValid(probeId)) {
+            throw new MalformedEventException("probeId must be " + TagSyntax.rule());
+        }
+        String tag = requiredString(node, "tag");
+        if (!TagSyntax.isValid(tag)) {
+            throw new MalformedEventException("tag must be " + TagSyntax.rule());
+        }
+        JsonNode seqNode = node.get("seq");
+        if (seqNode == null || !seqNode.isIntegralNumber() || !seqNode.canConvertToLong()) {
+            throw new MalformedEventException("seq must be an integer");
+        }
+        long seq = seqNode.longValue();
+        if (seq < 1 || seq > MAX_SEQ) {
+            throw new MalformedEventException("seq must be between 1 and " + MAX_SEQ);
+        }
+        String ts = requiredString(node, "ts");
+        try {
+            Instant.parse(ts);
+        } catch (DateTimeParseException e) {
+            throw new MalformedEventException("ts must be an RFC 3339 timestamp such as 2026-11-23T02:31:45.123Z");
+        }
+        JsonNode data = node.get("data");
+        if (data == null || !data.isObject()) {
+            throw new MalformedEventException("data must be a JSON object");
+        }
+        return new Event(probeId, tag, seq, ts, data, signature(node.get("sig")));
+    }
+
+    private static EventSignature signature(JsonNode sig) throws MalformedEventException {
+        if (sig == null || sig.isNull()) {
+            return null;
+        }
+        if (!sig.isObject() || sig.size() != 2 || !sig.has("alg") || !sig.has("value")) {
+            throw new MalformedEventException("sig must be an object with exactly 'alg' and 'value'");
+        }
+        String alg = requiredString(sig, "alg");
+        String value = requiredString(sig, "value");
+        EventSignature signature = new EventSignature(alg, value);
+        if (signature.bytes() == null) {
+            throw new MalformedEventException("sig.value must be base64url");
+        }
+        return signature;
+    }
+
+    private static String requiredString(JsonNode node, String name) throws MalformedEventException {
+        JsonNode value = node.get(name);
+        if (value == null || !value.isString()) {
+            throw new MalformedEventException(name + " must be a string");
+        }
+        return value.asString();
+    }
+
+    /** The envelope as a JSON tree, with or without its signature. */
+    public static ObjectNode toTree(Event event, boolean withSignature) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("probeId", event.probeId());
+        node.put("tag", event.tag());
+        node.put("seq", event.seq());
+        node.put("ts", event.ts());
+        node.set("data", event.data());
+        if (withSignature && event.sig() != null) {
+            ObjectNode sig = node.putObject("sig");
+            sig.put("alg", event.sig().alg());
+            sig.put("value", event.sig().value());
+        }
+        return node;
+    }
+
+    /** Compact JSON of the whole envelope (not canonical; see {@link CanonicalJson}). */
+    public static byte[] toBytes(Event event) {
+        return MAPPER.writeValueAsBytes(toTree(event, true));
+    }
+
+    /** Parses arbitrary JSON (for {@code data}) with the same strict settings. */
+    public static JsonNode readTree(String json) {
+        return MAPPER.readTree(json);
+    }
+}

@@ -1,0 +1,108 @@
+package fitmon.core.pki;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+import fitmon.core.crypto.MessageSigner;
+import fitmon.core.crypto.SignatureAlgorithm;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The fitmon certificate authority: an Ed25519 key that certifies probe keys. Brokers trust
+ * exactly its public key; the probe id is the certificate's subject CN.
+ */
+public final class CertificateAuthority {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeyPair keyPair;
+    private final X509Certificate certificate;
+
+    public CertificateAuthority(KeyPair keyPair, X509Certificate certificate) {
+        this.keyPair = keyPair;
+        this.certificate = certificate;
+    }
+
+    /** A new self-signed CA, valid for ten years. */
+    public static CertificateAuthority generate(String name) {
+        KeyPair keys = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519);
+        X500Name subject = commonName(name);
+        Instant now = Instant.now();
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(3650))),
+                    subject, keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            return new CertificateAuthority(keys, sign(builder, keys));
+        } catch (CertIOException e) {
+            throw new IllegalStateException("cannot build the CA certificate", e);
+        }
+    }
+
+    public PublicKey publicKey() {
+        return keyPair.getPublic();
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    public KeyPair keyPair() {
+        return keyPair;
+    }
+
+    /** Certifies a probe's public key; the probe id becomes the subject CN. */
+    public X509Certificate issueProbeCertificate(String probeId, PublicKey probeKey, Instant notBefore, Instant notAfter) {
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    commonName(certificateName()), serial(), Date.from(notBefore), Date.from(notAfter),
+                    commonName(probeId), probeKey)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            return sign(builder, keyPair);
+        } catch (CertIOException e) {
+            throw new IllegalStateException("cannot build a probe certificate", e);
+        }
+    }
+
+    private String certificateName() {
+        return ProbeCertificateVerifier.commonNameOf(certificate.getSubjectX500Principal().getEncoded());
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKeys) {
+        try {
+            ContentSigner signer = new JcaContentSignerBuilder("Ed25519").build(issuerKeys.getPrivate());
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        } catch (OperatorCreationException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign a certificate", e);
+        }
+    }
+
+    private static X500Name commonName(String cn) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, cn).build();
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    }
+}
