@@ -1,0 +1,75 @@
+package fitmon.broker.readapi;
+
+import java.util.List;
+
+import fitmon.broker.replication.BrokerReplicaProperties;
+import fitmon.broker.replication.ReplicatedBroker;
+import fitmon.broker.state.ChannelView;
+import fitmon.broker.state.LoggedEvent;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Read-only views of this replica's channels and logs; changes go through the gateway and ordering. */
+@RestController
+@RequestMapping("/api/v1/channels")
+class ChannelReadController {
+
+    static final int MAX_PAGE = 1000;
+
+    private final ReplicatedBroker broker;
+    private final int replicaId;
+
+    ChannelReadController(ReplicatedBroker broker, BrokerReplicaProperties properties) {
+        this.broker = broker;
+        this.replicaId = properties.replicaId();
+    }
+
+    @GetMapping
+    List<ChannelResponse> channels() {
+        return broker.read(sm -> sm.channels().stream().map(ChannelResponse::of).toList());
+    }
+
+    @GetMapping("/{tag}")
+    ChannelResponse channel(@PathVariable String tag) {
+        return ChannelResponse.of(find(tag));
+    }
+
+    @GetMapping("/{tag}/events")
+    EventPageResponse events(@PathVariable String tag,
+                             @RequestParam(defaultValue = "1") long fromSeq,
+                             @RequestParam(defaultValue = "100") int limit) {
+        if (fromSeq < 0) {
+            throw problem(HttpStatus.BAD_REQUEST, "Invalid fromSeq", "fromSeq must be 0 or more");
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw problem(HttpStatus.BAD_REQUEST, "Invalid limit", "limit must be between 1 and " + MAX_PAGE);
+        }
+        return broker.read(sm -> {
+            ChannelView channel = sm.channel(tag).orElseThrow(() -> notFound(tag));
+            List<LoggedEvent> page = sm.events(tag, fromSeq, limit);
+            long next = page.isEmpty() ? Math.max(fromSeq, channel.lastSeq() + 1) : page.get(page.size() - 1).channelSeq() + 1;
+            return new EventPageResponse(tag, channel.firstRetainedSeq(), channel.lastSeq(), next,
+                    page.stream().map(e -> DeliveryResponse.of(replicaId, tag, channel.channelClass(), e)).toList());
+        });
+    }
+
+    private ChannelView find(String tag) {
+        return broker.read(sm -> sm.channel(tag)).orElseThrow(() -> notFound(tag));
+    }
+
+    private static ErrorResponseException notFound(String tag) {
+        return problem(HttpStatus.NOT_FOUND, "Channel not found", "no channel with tag " + tag);
+    }
+
+    static ErrorResponseException problem(HttpStatus status, String title, String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        body.setTitle(title);
+        return new ErrorResponseException(status, body, null);
+    }
+}

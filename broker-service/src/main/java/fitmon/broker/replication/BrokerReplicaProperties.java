@@ -1,0 +1,43 @@
+package fitmon.broker.replication;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of one broker replica ({@code fitmon.broker.*}). The defaults describe replica 0 of a
+ * four-replica group on this machine; the other three differ only in {@code replica-id} and
+ * {@code server.port}.
+ *
+ * @param replicaId         this replica's id, its index in {@code peers}
+ * @param f                 faults tolerated; {@code peers} must hold at least 3f+1 replicas
+ * @param peers             every replica's {@code host:port} in id order; clients use the port,
+ *                          replicas talk to each other on port+1
+ * @param orderingTimeout   how long a request may wait for ordering before replicas suspect the
+ *                          leader; a dead leader stalls ordering for 1 to 2 times this
+ * @param caPublicKey       the fitmon CA public key, base64 DER SubjectPublicKeyInfo or PEM;
+ *                          without it every probe registration is refused
+ * @param caPublicKeyFile   alternatively, a file holding that key or the CA certificate in PEM
+ * @param limits            state machine limits; must be equal on every replica
+ */
+@ConfigurationProperties("fitmon.broker")
+public record BrokerReplicaProperties(
+        @DefaultValue("0") int replicaId,
+        @DefaultValue("1") int f,
+        @DefaultValue({"127.0.0.1:11000", "127.0.0.1:11010", "127.0.0.1:11020", "127.0.0.1:11030"}) List<String> peers,
+        @DefaultValue("2s") Duration orderingTimeout,
+        String caPublicKey,
+        String caPublicKeyFile,
+        @DefaultValue Limits limits) {
+
+    /** Mirrors {@link fitmon.broker.state.StateMachineConfig}. */
+    public record Limits(
+            @DefaultValue("65536") int maxEventBytes,
+            @DefaultValue("1000") int maxBatchEvents,
+            @DefaultValue("10000") int maxChannels,
+            @DefaultValue("1000000") int maxRetainedEvents,
+            @DefaultValue("1073741824") long maxRetainedBytes) {
+    }
+}

@@ -1,0 +1,535 @@
+package fitmon.broker.state;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import fitmon.core.channel.ChannelClass;
+import fitmon.core.channel.TagSyntax;
+import fitmon.core.command.BrokerCommand;
+import fitmon.core.command.CommandCodec;
+import fitmon.core.command.CommandResult;
+import fitmon.core.command.CreateChannel;
+import fitmon.core.command.DeleteChannel;
+import fitmon.core.command.EventOutcome;
+import fitmon.core.command.Publish;
+import fitmon.core.command.RegisterProbe;
+import fitmon.core.command.RejectReason;
+import fitmon.core.command.ResultCodec;
+import fitmon.core.command.Subscribe;
+import fitmon.core.command.Tick;
+import fitmon.core.command.Touch;
+import fitmon.core.command.Unsubscribe;
+import fitmon.core.crypto.VerificationKey;
+import fitmon.core.event.CanonicalJson;
+import fitmon.core.event.Event;
+import fitmon.core.event.EventJson;
+import fitmon.core.event.EventSigning;
+import fitmon.core.event.MalformedEventException;
+import fitmon.core.pki.CertificateRejectedException;
+import fitmon.core.pki.ProbeCertificateVerifier;
+import fitmon.core.pki.ProbeIdentity;
+import fitmon.core.wire.WireFormatException;
+
+/**
+ * The broker's deterministic state machine: channels, probe registrations, the subscription
+ * table and the per-channel logs.
+ *
+ * <p>Given the same ordered commands with the same consensus timestamps, every instance reaches
+ * byte-identical state ({@link #digest()}). Nothing here reads a clock, draws randomness, depends
+ * on thread timing or iterates an unordered collection. Every refusal is a result, never an
+ * exception. Not thread-safe: the replica shell serialises access.
+ */
+public final class BrokerStateMachine {
+
+    static final long MAX_IDLE_TIMEOUT_SECONDS = 366L * 24 * 3600;
+    static final int MAX_LIMIT = 100_000;
+    static final long MIN_RETAINED_BYTES = 1024;
+
+    private final StateMachineConfig config;
+    private final ProbeCertificateVerifier certificates;
+    private StateListener listener = StateListener.NONE;
+
+    private final TreeMap<String, Channel> channels = new TreeMap<>();
+    private final IdleExpiry expiry = new IdleExpiry();
+    private long appliedCommands;
+    private long consensusTimeMillis;
+
+    /** Local, unagreed state of unordered channels (see {@link UnorderedChannelLog}). */
+    private final Map<String, UnorderedChannelLog> unordered = new HashMap<>();
+
+    public BrokerStateMachine(StateMachineConfig config) {
+        this.config = config;
+        this.certificates = config.caPublicKey() == null ? null : new ProbeCertificateVerifier(config.caPublicKey());
+    }
+
+    public void setListener(StateListener listener) {
+        this.listener = listener == null ? StateListener.NONE : listener;
+    }
+
+    // ---------------------------------------------------------------- ordered commands
+
+    /** Decodes, applies and encodes one ordered command; undecodable bytes get a typed refusal. */
+    public byte[] applyOrdered(byte[] command, long consensusMillis) {
+        BrokerCommand decoded;
+        try {
+            decoded = CommandCodec.decode(command);
+        } catch (WireFormatException e) {
+            advance(consensusMillis);
+            return ResultCodec.encode(reject(RejectReason.MALFORMED_COMMAND, e.getMessage()));
+        }
+        return ResultCodec.encode(applyOrdered(decoded, consensusMillis));
+    }
+
+    /**
+     * Applies one totally ordered command at the given consensus time. Channels idle past their
+     * timeout at that time are removed first.
+     */
+    public CommandResult applyOrdered(BrokerCommand command, long consensusMillis) {
+        advance(consensusMillis);
+        if (command instanceof CreateChannel c) {
+            return create(c);
+        } else if (command instanceof DeleteChannel d) {
+            return delete(d);
+        } else if (command instanceof RegisterProbe r) {
+            return register(r);
+        } else if (command instanceof Subscribe s) {
+            return subscribe(s);
+        } else if (command instanceof Unsubscribe u) {
+            return unsubscribe(u);
+        } else if (command instanceof Publish p) {
+            return publishOrdered(p);
+        } else if (command instanceof Touch t) {
+            return touch(t);
+        } else if (command instanceof Tick) {
+            return new CommandResult.Accepted("time is " + consensusTimeMillis);
+        }
+        return reject(RejectReason.MALFORMED_COMMAND, "unknown command");
+    }
+
+    private void advance(long consensusMillis) {
+        appliedCommands++;
+        // Consensus timestamps only move forward; a stale leader clock never moves time back.
+        consensusTimeMillis = Math.max(consensusTimeMillis, consensusMillis);
+        for (String tag : expiry.dueBefore(consensusTimeMillis)) {
+            Channel channel = channels.get(tag);
+            if (channel != null) {
+                remove(channel, RemovalCause.EXPIRED);
+            }
+        }
+    }
+
+    private CommandResult create(CreateChannel c) {
+        if (!TagSyntax.isValid(c.tag())) {
+            return reject(RejectReason.INVALID_TAG, "tag must be " + TagSyntax.rule());
+        }
+        if (channels.containsKey(c.tag())) {
+            return reject(RejectReason.CHANNEL_EXISTS, "channel " + c.tag() + " already exists");
+        }
+        String limits = checkLimits(c);
+        if (limits != null) {
+            return reject(RejectReason.INVALID_LIMITS, limits);
+        }
+        if (channels.size() >= config.maxChannels()) {
+            return reject(RejectReason.CHANNEL_LIMIT_REACHED, "the broker holds its maximum of "
+                    + config.maxChannels() + " channels");
+        }
+        Channel channel = new Channel(c, consensusTimeMillis);
+        channels.put(c.tag(), channel);
+        expiry.track(channel);
+        if (!c.channelClass().ordered()) {
+            unordered.put(c.tag(), new UnorderedChannelLog());
+        }
+        return new CommandResult.Accepted("channel " + c.tag() + " created with class " + c.channelClass());
+    }
+
+    private String checkLimits(CreateChannel c) {
+        if (c.idleTimeoutSeconds() < 0 || c.idleTimeoutSeconds() > MAX_IDLE_TIMEOUT_SECONDS) {
+            return "idleTimeoutSeconds must be between 0 (never) and " + MAX_IDLE_TIMEOUT_SECONDS;
+        }
+        if (c.maxProbes() < 1 || c.maxProbes() > MAX_LIMIT) {
+            return "maxProbes must be between 1 and " + MAX_LIMIT;
+        }
+        if (c.maxSubscribers() < 1 || c.maxSubscribers() > MAX_LIMIT) {
+            return "maxSubscribers must be between 1 and " + MAX_LIMIT;
+        }
+        if (c.retention() == null || c.retention().maxEvents() < 1 || c.retention().maxEvents() > config.maxRetainedEvents()) {
+            return "retention.maxEvents must be between 1 and " + config.maxRetainedEvents();
+        }
+        if (c.retention().maxBytes() < MIN_RETAINED_BYTES || c.retention().maxBytes() > config.maxRetainedBytes()) {
+            return "retention.maxBytes must be between " + MIN_RETAINED_BYTES + " and " + config.maxRetainedBytes();
+        }
+        return null;
+    }
+
+    private CommandResult delete(DeleteChannel d) {
+        Channel channel = channels.get(d.tag());
+        if (channel == null) {
+            return notFound(d.tag());
+        }
+        remove(channel, RemovalCause.DELETED);
+        return new CommandResult.Accepted("channel " + d.tag() + " deleted");
+    }
+
+    private void remove(Channel channel, RemovalCause cause) {
+        expiry.untrack(channel);
+        channels.remove(channel.tag());
+        unordered.remove(channel.tag());
+        listener.channelRemoved(channel.tag(), cause, List.copyOf(channel.subscribers.keySet()), consensusTimeMillis);
+    }
+
+    private CommandResult register(RegisterProbe r) {
+        Channel channel = channels.get(r.tag());
+        if (channel == null) {
+            return notFound(r.tag());
+        }
+        if (certificates == null) {
+            return reject(RejectReason.CERTIFICATE_UNTRUSTED, "no fitmon CA key is configured on this broker");
+        }
+        ProbeIdentity identity;
+        try {
+            identity = certificates.verify(r.certificate(), consensusTimeMillis);
+        } catch (CertificateRejectedException e) {
+            return reject(certificateReason(e.reason()), e.getMessage());
+        }
+        VerificationKey key;
+        try {
+            key = VerificationKey.fromSpki(identity.publicKeySpki());
+        } catch (GeneralSecurityException e) {
+            return reject(RejectReason.CERTIFICATE_UNSUPPORTED, e.getMessage());
+        }
+        ProbeRegistration previous = channel.probes.get(identity.probeId());
+        if (previous == null && channel.probes.size() >= channel.spec.maxProbes()) {
+            return reject(RejectReason.PROBE_LIMIT_REACHED, "channel " + r.tag() + " already has its maximum of "
+                    + channel.spec.maxProbes() + " probes");
+        }
+        long lastSeq = previous == null ? 0 : previous.lastSeq;
+        channel.probes.put(identity.probeId(),
+                new ProbeRegistration(identity.probeId(), key, identity.serial(), identity.notAfterMillis(), lastSeq));
+        return new CommandResult.Accepted("probe " + identity.probeId() + (previous == null ? " registered to " : " re-registered to ")
+                + r.tag());
+    }
+
+    private static RejectReason certificateReason(CertificateRejectedException.Reason reason) {
+        return switch (reason) {
+            case MALFORMED, NO_PROBE_ID -> RejectReason.CERTIFICATE_MALFORMED;
+            case UNTRUSTED -> RejectReason.CERTIFICATE_UNTRUSTED;
+            case NOT_YET_VALID -> RejectReason.CERTIFICATE_NOT_YET_VALID;
+            case EXPIRED -> RejectReason.CERTIFICATE_EXPIRED;
+            case UNSUPPORTED_KEY -> RejectReason.CERTIFICATE_UNSUPPORTED;
+        };
+    }
+
+    private CommandResult subscribe(Subscribe s) {
+        Channel channel = channels.get(s.tag());
+        if (channel == null) {
+            return notFound(s.tag());
+        }
+        if (!TagSyntax.isValid(s.subscriberId())) {
+            return reject(RejectReason.INVALID_SUBSCRIBER, "subscriber id must be " + TagSyntax.rule());
+        }
+        if (channel.subscribers.containsKey(s.subscriberId())) {
+            return reject(RejectReason.ALREADY_SUBSCRIBED, s.subscriberId() + " is already subscribed to " + s.tag());
+        }
+        if (channel.subscribers.size() >= channel.spec.maxSubscribers()) {
+            return reject(RejectReason.SUBSCRIBER_LIMIT_REACHED, "channel " + s.tag() + " already has its maximum of "
+                    + channel.spec.maxSubscribers() + " subscribers");
+        }
+        channel.subscribers.put(s.subscriberId(), SubscriptionStatus.ACTIVE);
+        return new CommandResult.Accepted(s.subscriberId() + " subscribed to " + s.tag());
+    }
+
+    private CommandResult unsubscribe(Unsubscribe u) {
+        Channel channel = channels.get(u.tag());
+        if (channel == null) {
+            return notFound(u.tag());
+        }
+        if (channel.subscribers.remove(u.subscriberId()) == null) {
+            return reject(RejectReason.NOT_SUBSCRIBED, u.subscriberId() + " is not subscribed to " + u.tag());
+        }
+        return new CommandResult.Accepted(u.subscriberId() + " unsubscribed from " + u.tag());
+    }
+
+    private CommandResult touch(Touch t) {
+        Channel channel = channels.get(t.tag());
+        if (channel == null) {
+            return notFound(t.tag());
+        }
+        recordActivity(channel);
+        return new CommandResult.Accepted("activity recorded on " + t.tag());
+    }
+
+    private void recordActivity(Channel channel) {
+        expiry.untrack(channel);
+        channel.lastActivityMillis = consensusTimeMillis;
+        expiry.track(channel);
+    }
+
+    private CommandResult publishOrdered(Publish p) {
+        Channel channel = channels.get(p.tag());
+        if (channel == null) {
+            return notFound(p.tag());
+        }
+        if (!channel.spec.channelClass().ordered()) {
+            return reject(RejectReason.WRONG_DELIVERY_PATH, "channel " + p.tag() + " is " + channel.spec.channelClass()
+                    + ": its events bypass ordering and must be sent as unordered requests");
+        }
+        CommandResult batchProblem = checkBatch(p);
+        if (batchProblem != null) {
+            return batchProblem;
+        }
+        List<EventOutcome> outcomes = new ArrayList<>(p.events().size());
+        boolean appended = false;
+        for (byte[] bytes : p.events()) {
+            Admission admission = admit(channel, bytes);
+            if (admission.refusal != null) {
+                outcomes.add(admission.refusal);
+                continue;
+            }
+            if (admission.event.seq() <= admission.probe.lastSeq) {
+                outcomes.add(new EventOutcome.Refused(RejectReason.SEQ_NOT_INCREASING, "seq " + admission.event.seq()
+                        + " of probe " + admission.probe.probeId + " is not above its last accepted seq " + admission.probe.lastSeq));
+                continue;
+            }
+            admission.probe.lastSeq = admission.event.seq();
+            long channelSeq = ++channel.lastChannelSeq;
+            LoggedEvent logged = new LoggedEvent(channelSeq, consensusTimeMillis, admission.event.probeId(),
+                    admission.event.seq(), CanonicalJson.envelopeBytes(admission.event));
+            channel.append(logged);
+            listener.eventAppended(channel.tag(), channel.spec.channelClass(), logged);
+            outcomes.add(new EventOutcome.Appended(channelSeq, consensusTimeMillis));
+            appended = true;
+        }
+        if (appended) {
+            recordActivity(channel);
+        }
+        return new CommandResult.Published(outcomes);
+    }
+
+    private CommandResult checkBatch(Publish p) {
+        if (p.events().isEmpty()) {
+            return reject(RejectReason.MALFORMED_COMMAND, "a publish needs at least one event");
+        }
+        if (p.events().size() > config.maxBatchEvents()) {
+            return reject(RejectReason.BATCH_TOO_LARGE, "a publish carries at most " + config.maxBatchEvents() + " events");
+        }
+        return null;
+    }
+
+    /** The checks every event passes on any path: size, syntax, channel, registration, signature. */
+    private Admission admit(Channel channel, byte[] bytes) {
+        if (bytes.length > config.maxEventBytes()) {
+            return Admission.refused(RejectReason.EVENT_TOO_LARGE, "event of " + bytes.length + " bytes exceeds "
+                    + config.maxEventBytes());
+        }
+        Event event;
+        try {
+            event = EventJson.parse(bytes);
+        } catch (MalformedEventException e) {
+            return Admission.refused(RejectReason.MALFORMED_EVENT, e.getMessage());
+        }
+        if (!event.tag().equals(channel.tag())) {
+            return Admission.refused(RejectReason.TAG_MISMATCH, "event tag " + event.tag() + " does not match channel "
+                    + channel.tag());
+        }
+        ProbeRegistration probe = channel.probes.get(event.probeId());
+        if (probe == null) {
+            return Admission.refused(RejectReason.PROBE_NOT_REGISTERED, "probe " + event.probeId()
+                    + " is not registered to " + channel.tag());
+        }
+        if (consensusTimeMillis > probe.notAfterMillis) {
+            return Admission.refused(RejectReason.PROBE_CERTIFICATE_EXPIRED, "the certificate of probe "
+                    + event.probeId() + " has expired; register again with a new one");
+        }
+        ChannelClass channelClass = channel.spec.channelClass();
+        if (event.sig() == null) {
+            if (channelClass.signatureRequired()) {
+                return Admission.refused(RejectReason.SIGNATURE_REQUIRED, channelClass + " channels accept signed events only");
+            }
+        } else {
+            EventSigning.Verdict verdict = EventSigning.verify(event, probe.key);
+            if (verdict != EventSigning.Verdict.VALID) {
+                return Admission.refused(RejectReason.SIGNATURE_INVALID, signatureProblem(verdict, event, probe));
+            }
+        }
+        return new Admission(event, probe, null);
+    }
+
+    private static String signatureProblem(EventSigning.Verdict verdict, Event event, ProbeRegistration probe) {
+        return switch (verdict) {
+            case UNKNOWN_ALGORITHM -> "unknown signature algorithm " + event.sig().alg() + " (accepted: Ed25519, ES256, RS256)";
+            case WRONG_KEY_TYPE -> "probe " + probe.probeId + " has a " + probe.key.algorithm().envelopeName()
+                    + " key, the event is signed with " + event.sig().alg();
+            default -> "signature does not verify with the registered key of probe " + probe.probeId;
+        };
+    }
+
+    private record Admission(Event event, ProbeRegistration probe, EventOutcome.Refused refusal) {
+        static Admission refused(RejectReason reason, String detail) {
+            return new Admission(null, null, new EventOutcome.Refused(reason, detail));
+        }
+    }
+
+    // ---------------------------------------------------------------- unordered commands
+
+    /** Decodes and applies a command that bypassed ordering (only publishes to CFT_NO_* channels). */
+    public byte[] applyUnordered(byte[] command) {
+        BrokerCommand decoded;
+        try {
+            decoded = CommandCodec.decode(command);
+        } catch (WireFormatException e) {
+            return ResultCodec.encode(reject(RejectReason.MALFORMED_COMMAND, e.getMessage()));
+        }
+        return ResultCodec.encode(applyUnordered(decoded));
+    }
+
+    /**
+     * Accepts events of an unordered channel in this replica's arrival order, per-probe FIFO by SEQ.
+     * Changes only local state: never the agreed tables, snapshot or digest.
+     */
+    public CommandResult applyUnordered(BrokerCommand command) {
+        if (!(command instanceof Publish p)) {
+            return reject(RejectReason.WRONG_DELIVERY_PATH, "only publishes to unordered channels may bypass ordering");
+        }
+        Channel channel = channels.get(p.tag());
+        if (channel == null) {
+            return notFound(p.tag());
+        }
+        if (channel.spec.channelClass().ordered()) {
+            return reject(RejectReason.WRONG_DELIVERY_PATH, "channel " + p.tag() + " is " + channel.spec.channelClass()
+                    + ": its events must be ordered");
+        }
+        CommandResult batchProblem = checkBatch(p);
+        if (batchProblem != null) {
+            return batchProblem;
+        }
+        UnorderedChannelLog local = unordered.computeIfAbsent(p.tag(), t -> new UnorderedChannelLog());
+        List<EventOutcome> outcomes = new ArrayList<>(p.events().size());
+        for (byte[] bytes : p.events()) {
+            Admission admission = admit(channel, bytes);
+            if (admission.refusal != null) {
+                outcomes.add(admission.refusal);
+                continue;
+            }
+            Event event = admission.event;
+            long last = local.lastSeqByProbe.getOrDefault(event.probeId(), 0L);
+            if (event.seq() <= last) {
+                outcomes.add(new EventOutcome.Refused(RejectReason.SEQ_NOT_INCREASING, "seq " + event.seq()
+                        + " of probe " + event.probeId() + " is not above its last accepted seq " + last));
+                continue;
+            }
+            local.lastSeqByProbe.put(event.probeId(), event.seq());
+            LoggedEvent logged = new LoggedEvent(++local.lastLocalSeq, consensusTimeMillis, event.probeId(), event.seq(),
+                    CanonicalJson.envelopeBytes(event));
+            local.log.append(logged, channel.spec.retention().maxEvents(), channel.spec.retention().maxBytes());
+            listener.eventAppended(channel.tag(), channel.spec.channelClass(), logged);
+            outcomes.add(new EventOutcome.Queued(event.probeId(), event.seq()));
+        }
+        return new CommandResult.Published(outcomes);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    public List<ChannelView> channels() {
+        List<ChannelView> views = new ArrayList<>(channels.size());
+        for (Channel channel : channels.values()) {
+            views.add(view(channel));
+        }
+        return views;
+    }
+
+    public Optional<ChannelView> channel(String tag) {
+        Channel channel = channels.get(tag);
+        return channel == null ? Optional.empty() : Optional.of(view(channel));
+    }
+
+    /** Retained events with channelSeq >= fromSeq, oldest first; empty if the channel is unknown. */
+    public List<LoggedEvent> events(String tag, long fromSeq, int limit) {
+        ChannelLog log = logOf(tag);
+        return log == null ? List.of() : log.read(fromSeq, limit);
+    }
+
+    private ChannelLog logOf(String tag) {
+        Channel channel = channels.get(tag);
+        if (channel == null) {
+            return null;
+        }
+        if (channel.spec.channelClass().ordered()) {
+            return channel.log;
+        }
+        UnorderedChannelLog local = unordered.get(tag);
+        return local == null ? null : local.log;
+    }
+
+    private ChannelView view(Channel channel) {
+        ChannelLog log = logOf(channel.tag());
+        long lastSeq = channel.spec.channelClass().ordered() ? channel.lastChannelSeq
+                : unordered.getOrDefault(channel.tag(), new UnorderedChannelLog()).lastLocalSeq;
+        CreateChannel spec = channel.spec;
+        return new ChannelView(spec.tag(), spec.channelClass(), spec.idleTimeoutSeconds(), spec.maxProbes(),
+                spec.maxSubscribers(), spec.retention(), channel.createdAtMillis, channel.lastActivityMillis, lastSeq,
+                log.firstSeq(), log.size(), log.bytes(), List.copyOf(channel.probes.keySet()),
+                List.copyOf(channel.subscribers.keySet()));
+    }
+
+    /** Ordered commands applied so far (including refused ones). */
+    public long appliedCommands() {
+        return appliedCommands;
+    }
+
+    public long consensusTimeMillis() {
+        return consensusTimeMillis;
+    }
+
+    // ---------------------------------------------------------------- snapshot and digest
+
+    /** The whole agreed state in a canonical binary encoding. */
+    public byte[] snapshot() {
+        return StateSnapshotCodec.write(appliedCommands, consensusTimeMillis, channels.values());
+    }
+
+    /** Replaces the agreed state by a snapshot; unordered local logs of vanished channels are dropped. */
+    public void restore(byte[] snapshot) {
+        StateSnapshotCodec.Image image = StateSnapshotCodec.read(snapshot);
+        channels.clear();
+        expiry.clear();
+        for (Channel channel : image.channels()) {
+            channels.put(channel.tag(), channel);
+            expiry.track(channel);
+        }
+        appliedCommands = image.appliedCommands();
+        consensusTimeMillis = image.consensusTimeMillis();
+        unordered.keySet().removeIf(tag -> !channels.containsKey(tag)
+                || channels.get(tag).spec.channelClass().ordered());
+        for (Channel channel : channels.values()) {
+            if (!channel.spec.channelClass().ordered()) {
+                unordered.computeIfAbsent(channel.tag(), t -> new UnorderedChannelLog());
+            }
+        }
+    }
+
+    /** SHA-256 of the canonical snapshot: equal on every correct replica after the same commands. */
+    public byte[] digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(snapshot());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static CommandResult.Rejected reject(RejectReason reason, String detail) {
+        return new CommandResult.Rejected(reason, detail);
+    }
+
+    private static CommandResult.Rejected notFound(String tag) {
+        return reject(RejectReason.CHANNEL_NOT_FOUND, "no channel " + tag);
+    }
+}

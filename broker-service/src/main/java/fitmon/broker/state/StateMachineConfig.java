@@ -1,0 +1,36 @@
+package fitmon.broker.state;
+
+import java.security.PublicKey;
+
+/**
+ * Settings that shape the state machine's decisions. They must be identical on every replica of
+ * a group, or replicas diverge; the replica shell takes them from the group's shared configuration.
+ *
+ * @param caPublicKey       the fitmon CA key that certifies probe keys; null refuses every registration
+ * @param maxEventBytes     largest accepted envelope (JSON bytes as published)
+ * @param maxBatchEvents    most events in one publish
+ * @param maxChannels       most channels at once
+ * @param maxRetainedEvents upper bound for any channel's retention by count
+ * @param maxRetainedBytes  upper bound for any channel's retention by bytes
+ */
+public record StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int maxBatchEvents, int maxChannels,
+                                 int maxRetainedEvents, long maxRetainedBytes) {
+
+    public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_BATCH_EVENTS = 1000;
+    public static final int DEFAULT_MAX_CHANNELS = 10_000;
+    public static final int DEFAULT_MAX_RETAINED_EVENTS = 1_000_000;
+    public static final long DEFAULT_MAX_RETAINED_BYTES = 1L << 30;
+
+    public StateMachineConfig {
+        if (maxEventBytes < 256 || maxBatchEvents < 1 || maxChannels < 1 || maxRetainedEvents < 1 || maxRetainedBytes < 1024) {
+            throw new IllegalArgumentException("state machine limits out of range: maxEventBytes >= 256, "
+                    + "maxBatchEvents >= 1, maxChannels >= 1, maxRetainedEvents >= 1, maxRetainedBytes >= 1024");
+        }
+    }
+
+    public static StateMachineConfig defaults(PublicKey caPublicKey) {
+        return new StateMachineConfig(caPublicKey, DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_BATCH_EVENTS,
+                DEFAULT_MAX_CHANNELS, DEFAULT_MAX_RETAINED_EVENTS, DEFAULT_MAX_RETAINED_BYTES);
+    }
+}
