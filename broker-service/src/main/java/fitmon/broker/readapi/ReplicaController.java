@@ -1,0 +1,35 @@
+package fitmon.broker.readapi;
+
+import java.time.Instant;
+import java.util.HexFormat;
+
+import fitmon.broker.replication.BrokerReplicaProperties;
+import fitmon.broker.replication.ReplicaRuntime;
+import fitmon.broker.replication.ReplicatedBroker;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /api/v1/replica}: id, group size, progress and state digest of this replica. */
+@RestController
+class ReplicaController {
+
+    private final ReplicatedBroker broker;
+    private final ReplicaRuntime runtime;
+    private final BrokerReplicaProperties properties;
+
+    ReplicaController(ReplicatedBroker broker, ReplicaRuntime runtime, BrokerReplicaProperties properties) {
+        this.broker = broker;
+        this.runtime = runtime;
+        this.properties = properties;
+    }
+
+    @GetMapping("/api/v1/replica")
+    ReplicaResponse replica() {
+        record Progress(long applied, long time, byte[] digest) {
+        }
+        Progress progress = broker.read(sm -> new Progress(sm.appliedCommands(), sm.consensusTimeMillis(), sm.digest()));
+        return new ReplicaResponse(properties.replicaId(), properties.peers().size(), properties.f(),
+                runtime.state(), broker.lastConsensusId(), progress.applied(), Instant.ofEpochMilli(progress.time()),
+                HexFormat.of().formatHex(progress.digest()));
+    }
+}

@@ -1,0 +1,66 @@
+package fitmon.broker.replication;
+
+import java.security.PublicKey;
+
+import fitmon.broker.state.BrokerStateMachine;
+import fitmon.broker.state.StateMachineConfig;
+import fitmon.replication.ReplicationSettings;
+import fitmon.replication.bftsmart.BftSmartReplica;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the state machine, its shell and the BFT-SMaRt replica from {@code fitmon.broker.*}. */
+@Configuration(proxyBeanMethods = false)
+class BrokerReplicaConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerReplicaConfiguration.class);
+
+    @Bean
+    ReplicationSettings replicationSettings(BrokerReplicaProperties properties) {
+        ReplicationSettings settings = ReplicationSettings.of(ReplicationSettings.parsePeers(properties.peers()), properties.f())
+                .withOrderingTimeout(properties.orderingTimeout());
+        if (properties.replicaId() < 0 || properties.replicaId() >= settings.n()) {
+            throw new IllegalArgumentException("fitmon.broker.replica-id=" + properties.replicaId()
+                    + " is not an index of fitmon.broker.peers (0.." + (settings.n() - 1) + ")");
+        }
+        return settings;
+    }
+
+    @Bean
+    BrokerStateMachine brokerStateMachine(BrokerReplicaProperties properties) {
+        PublicKey ca = CaKeyLoader.load(properties);
+        if (ca == null) {
+            LOG.warn("no fitmon CA key configured (fitmon.broker.ca-public-key): every probe registration will be refused");
+        }
+        BrokerReplicaProperties.Limits l = properties.limits();
+        return new BrokerStateMachine(new StateMachineConfig(ca, l.maxEventBytes(), l.maxBatchEvents(), l.maxChannels(),
+                l.maxRetainedEvents(), l.maxRetainedBytes()));
+    }
+
+    @Bean
+    BrokerMetrics brokerMetrics(MeterRegistry registry) {
+        return new BrokerMetrics(registry);
+    }
+
+    @Bean
+    ReplicatedBroker replicatedBroker(BrokerStateMachine stateMachine, BrokerMetrics metrics, MeterRegistry registry) {
+        ReplicatedBroker broker = new ReplicatedBroker(stateMachine, metrics);
+        ChannelGauges.register(registry, broker);
+        return broker;
+    }
+
+    @Bean
+    ReplicaRuntime replicaRuntime(BrokerReplicaProperties properties, ReplicationSettings settings,
+                                  ReplicatedBroker broker, ApplicationContext context) {
+        return new ReplicaRuntime(new BftSmartReplica(properties.replicaId(), settings, broker), context);
+    }
+
+    @Bean
+    ReplicaHealthIndicator replicaHealthIndicator(ReplicaRuntime runtime) {
+        return new ReplicaHealthIndicator(runtime);
+    }
+}

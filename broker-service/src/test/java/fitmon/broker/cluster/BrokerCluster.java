@@ -1,0 +1,150 @@
+package fitmon.broker.cluster;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * n broker-service replicas in separate JVMs on free loopback ports, with HTTP access to each
+ * replica's read API. Every process it starts is stopped by {@link #close()}.
+ */
+final class BrokerCluster implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final int f;
+    private final List<Integer> replicaPorts = new ArrayList<>();
+    private final List<BrokerProcess> replicas = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    BrokerCluster(int f, byte[] caPublicKeySpki, Path logDirectory) throws IOException {
+        this.f = f;
+        int n = 3 * f + 1;
+        Files.createDirectories(logDirectory);
+        for (int i = 0; i < n; i++) {
+            replicaPorts.add(FreePorts.pair());
+        }
+        List<String> peers = new ArrayList<>();
+        for (int port : replicaPorts) {
+            peers.add("127.0.0.1:" + port);
+        }
+        List<String> common = List.of(
+                "--fitmon.broker.f=" + f,
+                "--fitmon.broker.peers=" + String.join(",", peers),
+                "--fitmon.broker.ca-public-key=" + Base64.getEncoder().encodeToString(caPublicKeySpki),
+                "--fitmon.broker.ordering-timeout=1s",
+                "--logging.level.bftsmart=WARN");
+        for (int i = 0; i < n; i++) {
+            replicas.add(new BrokerProcess(i, FreePorts.single(), common, logDirectory));
+        }
+    }
+
+    int n() {
+        return replicas.size();
+    }
+
+    int f() {
+        return f;
+    }
+
+    List<String> peerAddresses() {
+        return replicaPorts.stream().map(p -> "127.0.0.1:" + p).toList();
+    }
+
+    BrokerProcess replica(int id) {
+        return replicas.get(id);
+    }
+
+    void startAll() throws IOException {
+        for (BrokerProcess replica : replicas) {
+            replica.start();
+        }
+    }
+
+    /** GET on a replica's read API; the parsed body, or null when the replica does not answer. */
+    JsonNode get(int replica, String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + replicas.get(replica).httpPort() + path))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return null;
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Status code and body of a GET, for error checks. */
+    HttpResponse<String> raw(int replica, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicas.get(replica).httpPort() + path))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode replicaStatus(int replica) {
+        return get(replica, "/api/v1/replica");
+    }
+
+    String digest(int replica) {
+        JsonNode status = replicaStatus(replica);
+        return status == null ? null : status.get("digest").asString();
+    }
+
+    /** Every event of a channel's retained log on one replica, as canonical envelope strings by channel seq. */
+    List<String> log(int replica, String tag) {
+        List<String> out = new ArrayList<>();
+        long from = 1;
+        while (true) {
+            JsonNode page = get(replica, "/api/v1/channels/" + tag + "/events?fromSeq=" + from + "&limit=1000");
+            if (page == null) {
+                throw new IllegalStateException("replica " + replica + " did not return the log of " + tag);
+            }
+            for (JsonNode delivery : page.get("events")) {
+                out.add(delivery.get("channelSeq").asLong() + " " + delivery.get("orderedAt").asString() + " "
+                        + delivery.get("event").toString());
+            }
+            if (page.get("events").isEmpty()) {
+                return out;
+            }
+            from = page.get("nextFromSeq").asLong();
+        }
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+    }
+
+    @Override
+    public void close() {
+        for (BrokerProcess replica : replicas) {
+            try {
+                replica.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package fitmon.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import fitmon.core.channel.ChannelClass;
+import fitmon.core.command.BrokerCommand;
+import fitmon.core.command.ChannelRetention;
+import fitmon.core.command.CommandCodec;
+import fitmon.core.command.CommandResult;
+import fitmon.core.command.CreateChannel;
+import fitmon.core.command.EventOutcome;
+import fitmon.core.command.Publish;
+import fitmon.core.command.RegisterProbe;
+import fitmon.core.command.RejectReason;
+import fitmon.core.command.ResultCodec;
+import fitmon.core.command.Subscribe;
+import fitmon.core.crypto.SignatureAlgorithm;
+import fitmon.core.event.Event;
+import fitmon.core.event.EventJson;
+import fitmon.core.pki.CertificateAuthority;
+import fitmon.replication.OrderingClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Four broker-service processes (n=4, f=1) ordering real signed events through BFT-SMaRt: they
+ * agree on state and logs, refuse forgeries everywhere, keep ordering with one replica killed, and
+ * a replica restarted with empty state catches up by state transfer.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class FourReplicaClusterIT {
+
+    private static final String BFT = "it.bft";
+    private static final String CFT_O = "it.cft-o";
+    private static final String CFT_NO_U = "it.cft-no-u";
+    private static final String CFT_NO_NU = "it.cft-no-nu";
+    private static final Duration AGREEMENT = Duration.ofSeconds(90);
+
+    private CertificateAuthority ca;
+    private BrokerCluster cluster;
+    private OrderingClient client;
+    private final List<TestProbe> bftProbes = new ArrayList<>();
+    private TestProbe cftProbe;
+    private TestProbe urgentProbe;
+    private TestProbe nonUrgentProbe;
+    private int bftAccepted;
+    private int cftAccepted;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        ca = CertificateAuthority.generate("fitmon-it-ca");
+        cluster = new BrokerCluster(1, ca.publicKey().getEncoded(), Path.of("target", "cluster-it-logs"));
+        cluster.startAll();
+        client = ClusterClient.connect(cluster);
+        // The group orders only once every replica has joined; the first command proves it.
+        CommandResult created = order(new CreateChannel(BFT, ChannelClass.BFT, 0, 10, 10,
+                new ChannelRetention(100_000, 256L * 1024 * 1024)));
+        assertThat(created).isInstanceOf(CommandResult.Accepted.class);
+        BrokerCluster.await("every replica to report READY", AGREEMENT, () -> allReady());
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (client != null) {
+            client.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void channelsOfEveryClassAndRegistrations() throws Exception {
+        assertThat(order(CreateChannel.withDefaults(CFT_O, ChannelClass.CFT_O))).isInstanceOf(CommandResult.Accepted.class);
+        assertThat(order(CreateChannel.withDefaults(CFT_NO_U, ChannelClass.CFT_NO_U))).isInstanceOf(CommandResult.Accepted.class);
+        assertThat(order(CreateChannel.withDefaults(CFT_NO_NU, ChannelClass.CFT_NO_NU))).isInstanceOf(CommandResult.Accepted.class);
+        assertThat(order(CreateChannel.withDefaults(BFT, ChannelClass.BFT)))
+                .isEqualTo(new CommandResult.Rejected(RejectReason.CHANNEL_EXISTS, "channel " + BFT + " already exists"));
+
+        SignatureAlgorithm[] algorithms = {SignatureAlgorithm.ED25519, SignatureAlgorithm.ES256, SignatureAlgorithm.RS256};
+        for (int i = 0; i < 3; i++) {
+            TestProbe probe = new TestProbe("probe-" + i, algorithms[i], ca);
+            bftProbes.add(probe);
+            assertThat(order(new RegisterProbe(BFT, probe.certificate))).isInstanceOf(CommandResult.Accepted.class);
+        }
+        cftProbe = new TestProbe("cft-probe", SignatureAlgorithm.ED25519, ca);
+        urgentProbe = new TestProbe("urgent-probe", SignatureAlgorithm.ED25519, ca);
+        nonUrgentProbe = new TestProbe("bulk-probe", SignatureAlgorithm.ES256, ca);
+        assertThat(order(new RegisterProbe(CFT_O, cftProbe.certificate))).isInstanceOf(CommandResult.Accepted.class);
+        assertThat(order(new RegisterProbe(CFT_NO_U, urgentProbe.certificate))).isInstanceOf(CommandResult.Accepted.class);
+        assertThat(order(new RegisterProbe(CFT_NO_NU, nonUrgentProbe.certificate))).isInstanceOf(CommandResult.Accepted.class);
+        assertThat(order(new Subscribe(BFT, "console-1"))).isInstanceOf(CommandResult.Accepted.class);
+
+        for (int r = 0; r < cluster.n(); r++) {
+            JsonNode bft = cluster.get(r, "/api/v1/channels/" + BFT);
+            assertThat(bft).as("replica %d channel view", r).isNotNull();
+            assertThat(bft.get("class").asString()).isEqualTo("BFT");
+            assertThat(bft.get("probes").toString()).contains("probe-0", "probe-1", "probe-2");
+            assertThat(bft.get("subscribers").toString()).contains("console-1");
+            assertThat(cluster.get(r, "/api/v1/channels").size()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void thousandsOfSignedEventsGiveTheSameStateAndLogsEverywhere() throws Exception {
+        // 3 BFT probes x 40 batches of 20 = 2400 signed events, plus 600 on CFT_O (singles and batches)
+        for (int round = 0; round < 40; round++) {
+            for (TestProbe probe : bftProbes) {
+                bftAccepted += appended(publish(BFT, probe, 20, true));
+            }
+        }
+        for (int i = 0; i < 100; i++) {
+            cftAccepted += appended(publish(CFT_O, cftProbe, 1, i % 2 == 0));
+        }
+        for (int i = 0; i < 25; i++) {
+            cftAccepted += appended(publish(CFT_O, cftProbe, 20, false));
+        }
+        assertThat(bftAccepted).isEqualTo(2400);
+        assertThat(cftAccepted).isEqualTo(600);
+
+        // Unordered classes: each replica accepts on arrival.
+        for (int i = 0; i < 20; i++) {
+            assertThat(unordered(CFT_NO_U, urgentProbe, 10)).allMatch(o -> o instanceof EventOutcome.Queued);
+            assertThat(unordered(CFT_NO_NU, nonUrgentProbe, 10)).allMatch(o -> o instanceof EventOutcome.Queued);
+        }
+
+        awaitSameDigest(List.of(0, 1, 2, 3));
+        List<String> reference = cluster.log(0, BFT);
+        assertThat(reference).hasSize(2400);
+        for (int r = 1; r < cluster.n(); r++) {
+            assertThat(cluster.log(r, BFT)).as("BFT log of replica %d", r).isEqualTo(reference);
+            assertThat(cluster.log(r, CFT_O)).as("CFT_O log of replica %d", r).isEqualTo(cluster.log(0, CFT_O));
+        }
+        // Unordered events reach every replica (own arrival order, same set).
+        for (int r = 0; r < cluster.n(); r++) {
+            final int replica = r;
+            BrokerCluster.await("unordered events on replica " + r, AGREEMENT,
+                    () -> cluster.log(replica, CFT_NO_U).size() == 200 && cluster.log(replica, CFT_NO_NU).size() == 200);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void forgedEventsAreRefusedEverywhereAndLoggedNowhere() throws Exception {
+        TestProbe victim = bftProbes.get(0);
+        Event genuine = victim.next(BFT);
+        // 1. bad signature: data altered after signing
+        ObjectNode altered = ((ObjectNode) genuine.data()).deepCopy();
+        altered.put("load1", 99.9);
+        Event tampered = new Event(genuine.probeId(), genuine.tag(), genuine.seq(), genuine.ts(), altered, genuine.sig());
+        // 2. unknown probe: certified by the right CA, never registered to the channel
+        TestProbe stranger = new TestProbe("stranger", SignatureAlgorithm.ED25519, ca);
+        Event unknown = stranger.next(BFT);
+        // 3. a probe impersonating another: signed with its own key, claiming the victim's id
+        TestProbe impostor = new TestProbe(victim.probeId, SignatureAlgorithm.ED25519, CertificateAuthority.generate("rogue"));
+        Event impersonated = impostor.next(BFT);
+        assertThat(order(new RegisterProbe(BFT, impostor.certificate)))
+                .isInstanceOfSatisfying(CommandResult.Rejected.class,
+                        r -> assertThat(r.reason()).isEqualTo(RejectReason.CERTIFICATE_UNTRUSTED));
+
+        List<EventOutcome> outcomes = outcomes(order(new Publish(BFT, List.of(
+                EventJson.toBytes(tampered), EventJson.toBytes(unknown), EventJson.toBytes(impersonated)))));
+        assertThat(outcomes).extracting(o -> ((EventOutcome.Refused) o).reason())
+                .containsExactly(RejectReason.SIGNATURE_INVALID, RejectReason.PROBE_NOT_REGISTERED,
+                        RejectReason.SIGNATURE_INVALID);
+
+        // 4. replay of an accepted event, and the genuine one accepted exactly once
+        List<EventOutcome> genuineOutcome = outcomes(order(new Publish(BFT, List.of(EventJson.toBytes(genuine)))));
+        assertThat(genuineOutcome.get(0)).isInstanceOf(EventOutcome.Appended.class);
+        bftAccepted++;
+        List<EventOutcome> replay = outcomes(order(new Publish(BFT, List.of(EventJson.toBytes(genuine)))));
+        assertThat(((EventOutcome.Refused) replay.get(0)).reason()).isEqualTo(RejectReason.SEQ_NOT_INCREASING);
+        // 5. unsigned on a BFT channel
+        List<EventOutcome> unsigned = outcomes(order(new Publish(BFT, List.of(EventJson.toBytes(victim.nextUnsigned(BFT))))));
+        assertThat(((EventOutcome.Refused) unsigned.get(0)).reason()).isEqualTo(RejectReason.SIGNATURE_REQUIRED);
+
+        awaitSameDigest(List.of(0, 1, 2, 3));
+        for (int r = 0; r < cluster.n(); r++) {
+            List<String> log = cluster.log(r, BFT);
+            assertThat(log).hasSize(bftAccepted);
+            assertThat(log).noneMatch(line -> line.contains("\"load1\":99.9"));
+            assertThat(log).noneMatch(line -> line.contains("\"probeId\":\"stranger\""));
+            assertThat(log.stream().filter(line -> line.contains("\"probeId\":\"" + victim.probeId + "\"")
+                    && line.contains("\"seq\":" + genuine.seq() + ",")).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void orderingGoesOnWithOneReplicaKilled() throws Exception {
+        cluster.replica(3).kill();
+        assertThat(cluster.replica(3).alive()).isFalse();
+        for (int round = 0; round < 10; round++) {
+            for (TestProbe probe : bftProbes) {
+                bftAccepted += appended(publish(BFT, probe, 20, true));
+            }
+        }
+        awaitSameDigest(List.of(0, 1, 2));
+        assertThat(cluster.log(0, BFT)).hasSize(bftAccepted);
+    }
+
+    @Test
+    @Order(5)
+    void aReplicaRestartedWithEmptyStateCatchesUp() throws Exception {
+        cluster.replica(3).start();
+        BrokerCluster.await("replica 3 to answer again", AGREEMENT, () -> cluster.replicaStatus(3) != null);
+        // Traffic after the restart lets the replica notice it is behind and ask for state.
+        for (int round = 0; round < 5; round++) {
+            for (TestProbe probe : bftProbes) {
+                bftAccepted += appended(publish(BFT, probe, 20, true));
+            }
+            Thread.sleep(200);
+        }
+        awaitSameDigest(List.of(0, 1, 2, 3));
+        assertThat(cluster.log(3, BFT)).hasSize(bftAccepted).isEqualTo(cluster.log(0, BFT));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private CommandResult order(BrokerCommand command) throws Exception {
+        return ResultCodec.decode(client.submitOrdered(CommandCodec.encode(command)).get(60, TimeUnit.SECONDS));
+    }
+
+    private List<EventOutcome> publish(String tag, TestProbe probe, int events, boolean signed) throws Exception {
+        List<byte[]> batch = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            batch.add(EventJson.toBytes(signed ? probe.next(tag) : probe.nextUnsigned(tag)));
+        }
+        return outcomes(order(new Publish(tag, batch)));
+    }
+
+    private List<EventOutcome> unordered(String tag, TestProbe probe, int events) throws Exception {
+        List<byte[]> batch = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            batch.add(probe.nextBytes(tag));
+        }
+        return outcomes(ResultCodec.decode(client.submitUnordered(CommandCodec.encode(new Publish(tag, batch)))
+                .get(60, TimeUnit.SECONDS)));
+    }
+
+    private static List<EventOutcome> outcomes(CommandResult result) {
+        assertThat(result).isInstanceOf(CommandResult.Published.class);
+        return ((CommandResult.Published) result).outcomes();
+    }
+
+    private static int appended(List<EventOutcome> outcomes) {
+        assertThat(outcomes).allMatch(o -> o instanceof EventOutcome.Appended, "every event appended");
+        return outcomes.size();
+    }
+
+    private boolean allReady() {
+        for (int r = 0; r < cluster.n(); r++) {
+            JsonNode status = cluster.replicaStatus(r);
+            if (status == null || !"READY".equals(status.get("state").asString())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void awaitSameDigest(List<Integer> replicas) throws InterruptedException {
+        BrokerCluster.await("replicas " + replicas + " to report the same state digest", AGREEMENT, () -> {
+            Set<String> digests = new HashSet<>();
+            for (int r : replicas) {
+                String digest = cluster.digest(r);
+                if (digest == null) {
+                    return false;
+                }
+                digests.add(digest);
+            }
+            return digests.size() == 1;
+        });
+    }
+}

@@ -1,0 +1,25 @@
+package fitmon.replication;
+
+/**
+ * What a replica hosts: a deterministic service over opaque command bytes. The replication engine
+ * calls {@link #executeOrdered} in the same order with the same arguments on every correct replica;
+ * implementations must not consult the wall clock, randomness or thread timing there.
+ *
+ * <p>Calls to {@link #executeOrdered}, {@link #snapshot} and {@link #restore} come from the
+ * engine's delivery thread; {@link #executeUnordered} may come concurrently from I/O threads, so
+ * implementations synchronise themselves.
+ */
+public interface ReplicatedService {
+
+    /** Executes one totally ordered command and returns the reply sent to the client. */
+    byte[] executeOrdered(byte[] command, OrderContext context);
+
+    /** Executes a command that bypassed ordering (each replica in its own arrival order). */
+    byte[] executeUnordered(byte[] command);
+
+    /** A self-contained image of the ordered state, for state transfer to lagging replicas. */
+    byte[] snapshot();
+
+    /** Replaces the ordered state by a snapshot taken on another replica. */
+    void restore(byte[] snapshot);
+}

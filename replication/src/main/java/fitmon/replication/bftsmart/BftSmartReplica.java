@@ -1,0 +1,106 @@
+package fitmon.replication.bftsmart;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+import bftsmart.reconfiguration.views.MemoryBasedViewStorage;
+import bftsmart.tom.ServiceReplica;
+import bftsmart.tom.server.defaultservices.DefaultReplier;
+import fitmon.replication.ReplicatedService;
+import fitmon.replication.ReplicationSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hosts a {@link ReplicatedService} in a BFT-SMaRt replica. The library's constructor blocks
+ * until the peers are connected, so {@link #start()} runs it on a thread of its own and reports
+ * progress through {@link #state()} and {@link #ready()}.
+ *
+ * <p>The library leaves non-daemon network threads behind after it is closed: a process hosting a
+ * replica must exit after {@link #close()} rather than expect to start another.
+ */
+public final class BftSmartReplica implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BftSmartReplica.class);
+
+    private final int replicaId;
+    private final ReplicationSettings settings;
+    private final ServiceAdapter adapter;
+    private final AtomicReference<ReplicaState> state = new AtomicReference<>(ReplicaState.STARTING);
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private volatile ServiceReplica replica;
+    private volatile Thread starter;
+
+    public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service) {
+        if (replicaId < 0 || replicaId >= settings.n()) {
+            throw new IllegalArgumentException("replica id " + replicaId + " is not in the group 0.." + (settings.n() - 1));
+        }
+        this.replicaId = replicaId;
+        this.settings = settings;
+        this.adapter = new ServiceAdapter(service, this::markReady);
+    }
+
+    /** Starts connecting to the peers in the background; returns at once. */
+    public synchronized void start() {
+        if (starter != null) {
+            throw new IllegalStateException("replica " + replicaId + " was already started");
+        }
+        LibraryLogging.install();
+        DeserializationFilter.install();
+        state.set(ReplicaState.WAITING_FOR_PEERS);
+        starter = new Thread(this::run, "fitmon-replica-" + replicaId + "-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private void run() {
+        try {
+            LOG.info("replica {} of {} (f={}) connecting to its peers", replicaId, settings.n(), settings.f());
+            replica = new ServiceReplica(TomConfigurations.forProcess(replicaId, settings), new MemoryBasedViewStorage(),
+                    adapter, adapter, null, new DefaultReplier());
+            LOG.info("replica {} connected to its peers", replicaId);
+            markReady();
+        } catch (RuntimeException e) {
+            LOG.error("replica {} failed to start: {}", replicaId, e.toString(), e);
+            state.set(ReplicaState.STOPPED);
+            ready.completeExceptionally(e);
+        }
+    }
+
+    private void markReady() {
+        if (state.compareAndSet(ReplicaState.WAITING_FOR_PEERS, ReplicaState.READY)) {
+            LOG.info("replica {} is ready", replicaId);
+            ready.complete(null);
+        }
+    }
+
+    public ReplicaState state() {
+        return state.get();
+    }
+
+    /** Completes once the replica joined its group; fails if it could not start. */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    public int replicaId() {
+        return replicaId;
+    }
+
+    @Override
+    public synchronized void close() {
+        state.set(ReplicaState.STOPPED);
+        ServiceReplica r = replica;
+        if (r != null) {
+            try {
+                r.kill();
+            } catch (RuntimeException e) {
+                LOG.debug("replica {} stop: {}", replicaId, e.toString());
+            }
+        }
+        if (starter != null) {
+            starter.interrupt();
+        }
+        ready.completeExceptionally(new IllegalStateException("replica closed"));
+    }
+}

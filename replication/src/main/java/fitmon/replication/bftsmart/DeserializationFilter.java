@@ -1,0 +1,76 @@
+package fitmon.replication.bftsmart;
+
+import java.io.ObjectInputFilter;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process-wide Java deserialization filter (JEP 290). The library reads replica-to-replica
+ * messages with {@code ObjectInputStream}; without a filter a compromised replica could send a
+ * gadget chain to the others. Only the library's message classes and the few JDK types they
+ * contain are admitted, within depth, array and size limits; everything else is refused.
+ */
+public final class DeserializationFilter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeserializationFilter.class);
+
+    /** Admitted classes; array element types are matched, primitive arrays are allowed. */
+    static final String PATTERN = String.join(";",
+            "maxdepth=20",
+            "maxrefs=1000000",
+            "maxarray=268435456",
+            "maxbytes=1073741824",
+            "!bftsmart.demo.**",
+            "bftsmart.**",
+            "java.lang.String", "java.lang.Number", "java.lang.Integer", "java.lang.Long", "java.lang.Short",
+            "java.lang.Byte", "java.lang.Boolean", "java.lang.Character", "java.lang.Double", "java.lang.Float",
+            "java.lang.Enum", "java.lang.Object",
+            "java.math.BigInteger",
+            "java.util.ArrayList", "java.util.LinkedList", "java.util.HashMap", "java.util.LinkedHashMap",
+            "java.util.TreeMap", "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet",
+            "java.util.Hashtable", "java.util.Vector", "java.util.Arrays$ArrayList",
+            "java.util.Collections$UnmodifiableList", "java.util.Collections$UnmodifiableRandomAccessList",
+            "java.util.Collections$UnmodifiableCollection", "java.util.Collections$UnmodifiableSet",
+            "java.util.Collections$UnmodifiableMap", "java.util.Collections$EmptyList",
+            "java.util.Collections$EmptySet", "java.util.Collections$EmptyMap",
+            "java.net.InetSocketAddress", "java.net.InetAddress", "java.net.Inet4Address", "java.net.Inet6Address",
+            "java.net.Inet6Address$Inet6AddressHolder",
+            "!*");
+
+    private static final ObjectInputFilter FILTER = withRejectionLog(ObjectInputFilter.Config.createFilter(PATTERN));
+
+    private DeserializationFilter() {
+    }
+
+    /** Installs the filter for the whole JVM, before any replica or client starts. Idempotent. */
+    public static synchronized void install() {
+        ObjectInputFilter current = ObjectInputFilter.Config.getSerialFilter();
+        if (current == FILTER) {
+            return;
+        }
+        if (current != null) {
+            LOG.warn("a process-wide deserialization filter is already set ({}); fitmon's filter was not installed", current);
+            return;
+        }
+        ObjectInputFilter.Config.setSerialFilter(FILTER);
+        LOG.info("process-wide deserialization filter installed: BFT-SMaRt messages and basic JDK types only");
+    }
+
+    /** The filter itself, for tests and for streams that want it explicitly. */
+    public static ObjectInputFilter filter() {
+        return FILTER;
+    }
+
+    private static ObjectInputFilter withRejectionLog(ObjectInputFilter filter) {
+        return info -> {
+            ObjectInputFilter.Status status = filter.checkInput(info);
+            if (status == ObjectInputFilter.Status.REJECTED) {
+                LOG.warn("refused to deserialize {} (depth {}, array length {}, {} bytes read): not an admitted type or over a limit",
+                        info.serialClass() == null ? "data" : info.serialClass().getName(), info.depth(),
+                        info.arrayLength(), info.streamBytes());
+            }
+            return status;
+        };
+    }
+}

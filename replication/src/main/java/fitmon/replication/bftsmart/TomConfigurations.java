@@ -1,0 +1,67 @@
+package fitmon.replication.bftsmart;
+
+import java.util.Properties;
+import java.util.StringJoiner;
+
+import bftsmart.reconfiguration.util.HostsConfig;
+import bftsmart.reconfiguration.util.TOMConfiguration;
+import fitmon.replication.Peer;
+import fitmon.replication.ReplicationSettings;
+
+/**
+ * Builds the library's configuration from our settings, in code: every property it reads is set
+ * explicitly (left out, its defaults are poor), and nothing is read from or written to files.
+ */
+final class TomConfigurations {
+
+    /** Client process ids start here, far from replica ids. */
+    static final int FIRST_CLIENT_ID = 1000;
+    private static final int TTP_ID = 7002;
+
+    private TomConfigurations() {
+    }
+
+    static TOMConfiguration forProcess(int processId, ReplicationSettings settings) {
+        HostsConfig hosts = new HostsConfig();
+        for (Peer peer : settings.peers()) {
+            hosts.add(peer.id(), peer.host(), peer.port());
+        }
+        // A fresh Properties each time: the constructor removes the keys it reads.
+        return new TOMConfiguration(processId, properties(settings), hosts);
+    }
+
+    static Properties properties(ReplicationSettings settings) {
+        StringJoiner view = new StringJoiner(",");
+        for (Peer peer : settings.peers()) {
+            view.add(Integer.toString(peer.id()));
+        }
+        Properties p = new Properties();
+        p.setProperty("system.servers.num", Integer.toString(settings.n()));
+        p.setProperty("system.servers.f", Integer.toString(settings.f()));
+        p.setProperty("system.initial.view", view.toString());
+        p.setProperty("system.bft", "true");
+        p.setProperty("system.ttp.id", Integer.toString(TTP_ID));
+        p.setProperty("system.communication.defaultkeys", "true");
+        p.setProperty("system.communication.useSenderThread", "true");
+        p.setProperty("system.communication.useMACs", "1");
+        p.setProperty("system.communication.useSignatures", "0");
+        p.setProperty("system.communication.useControlFlow", "0");
+        p.setProperty("system.communication.inQueueSize", Integer.toString(settings.queueSize()));
+        p.setProperty("system.communication.outQueueSize", Integer.toString(settings.queueSize()));
+        p.setProperty("system.totalordermulticast.timeout", Long.toString(settings.orderingTimeout().toMillis()));
+        p.setProperty("system.totalordermulticast.maxbatchsize", Integer.toString(settings.maxBatchSize()));
+        p.setProperty("system.totalordermulticast.state_transfer", "true");
+        p.setProperty("system.totalordermulticast.log", "true");
+        p.setProperty("system.totalordermulticast.log_parallel", "false");
+        p.setProperty("system.totalordermulticast.log_to_disk", "false");
+        p.setProperty("system.totalordermulticast.sync_log", "false");
+        p.setProperty("system.totalordermulticast.checkpoint_to_disk", "false");
+        p.setProperty("system.totalordermulticast.sync_ckp", "false");
+        p.setProperty("system.totalordermulticast.checkpoint_period", Integer.toString(settings.checkpointPeriod()));
+        p.setProperty("system.totalordermulticast.global_checkpoint_period", Integer.toString(settings.checkpointPeriod()));
+        p.setProperty("system.totalordermulticast.nonces", "0");
+        p.setProperty("system.numrepliers", "0");
+        p.setProperty("system.shutdownhook", "false");
+        return p;
+    }
+}
