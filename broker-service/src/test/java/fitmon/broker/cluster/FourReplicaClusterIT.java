@@ -70,12 +70,12 @@ class FourReplicaClusterIT {
         ca = CertificateAuthority.generate("fitmon-it-ca");
         cluster = new BrokerCluster(1, ca.publicKey().getEncoded(), Path.of("target", "cluster-it-logs"));
         cluster.startAll();
+        // The library's constructor returns once every replica of the group has connected.
+        BrokerCluster.await("every replica to report READY", AGREEMENT, () -> allReady());
         client = ClusterClient.connect(cluster);
-        // The group orders only once every replica has joined; the first command proves it.
         CommandResult created = order(new CreateChannel(BFT, ChannelClass.BFT, 0, 10, 10,
                 new ChannelRetention(100_000, 256L * 1024 * 1024)));
         assertThat(created).isInstanceOf(CommandResult.Accepted.class);
-        BrokerCluster.await("every replica to report READY", AGREEMENT, () -> allReady());
     }
 
     @AfterAll
@@ -111,13 +111,22 @@ class FourReplicaClusterIT {
         assertThat(order(new RegisterProbe(CFT_NO_NU, nonUrgentProbe.certificate))).isInstanceOf(CommandResult.Accepted.class);
         assertThat(order(new Subscribe(BFT, "console-1"))).isInstanceOf(CommandResult.Accepted.class);
 
+        // f+1 replies complete a command; the slowest replicas may apply it a moment later.
         for (int r = 0; r < cluster.n(); r++) {
+            final int replica = r;
+            BrokerCluster.await("replica " + r + " to show the registrations", AGREEMENT, () -> {
+                JsonNode bft = cluster.get(replica, "/api/v1/channels/" + BFT);
+                return bft != null && bft.get("probes").size() == 3 && bft.get("subscribers").size() == 1;
+            });
             JsonNode bft = cluster.get(r, "/api/v1/channels/" + BFT);
-            assertThat(bft).as("replica %d channel view", r).isNotNull();
             assertThat(bft.get("class").asString()).isEqualTo("BFT");
             assertThat(bft.get("probes").toString()).contains("probe-0", "probe-1", "probe-2");
             assertThat(bft.get("subscribers").toString()).contains("console-1");
             assertThat(cluster.get(r, "/api/v1/channels").size()).isEqualTo(4);
+            assertThat(cluster.raw(r, "/api/v1/channels/no.such.channel").statusCode()).isEqualTo(404);
+            assertThat(cluster.raw(r, "/api/v1/channels/no.such.channel").headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(cluster.raw(r, "/api/v1/channels/" + BFT + "/events?limit=0").statusCode()).isEqualTo(400);
         }
     }
 

@@ -91,7 +91,14 @@ public final class BftSmartOrderingClient implements OrderingClient {
         AsynchServiceProxy proxy = proxies.get(Math.floorMod(next.getAndIncrement(), proxies.size()));
         int[] targets = health.targets();
         ReplyCollector collector = new ReplyCollector(proxy, targets);
-        int requestId = proxy.invokeAsynchRequest(command, targets, collector, type);
+        int requestId;
+        try {
+            requestId = proxy.invokeAsynchRequest(command, targets, collector, type);
+        } catch (RuntimeException e) {
+            // The library throws when it has no connection to any target.
+            return CompletableFuture.failedFuture(new OrderingTimeoutException("cannot send to replicas "
+                    + Arrays.toString(targets) + ": " + e.getMessage()));
+        }
         collector.requestId(requestId);
         timer.schedule(() -> collector.timeOut(), requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         return collector.result;
