@@ -9,7 +9,6 @@ import fitmon.replication.bftsmart.BftSmartReplica;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -55,8 +54,8 @@ class BrokerReplicaConfiguration {
 
     @Bean
     ReplicaRuntime replicaRuntime(BrokerReplicaProperties properties, ReplicationSettings settings,
-                                  ReplicatedBroker broker, ApplicationContext context) {
-        return new ReplicaRuntime(new BftSmartReplica(properties.replicaId(), settings, broker), context);
+                                  ReplicatedBroker broker) {
+        return new ReplicaRuntime(new BftSmartReplica(properties.replicaId(), settings, broker));
     }
 
     @Bean

@@ -4,8 +4,6 @@ import fitmon.replication.bftsmart.BftSmartReplica;
 import fitmon.replication.bftsmart.ReplicaState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -18,12 +16,10 @@ public class ReplicaRuntime implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaRuntime.class);
 
     private final BftSmartReplica replica;
-    private final ApplicationContext context;
     private volatile boolean running;
 
-    public ReplicaRuntime(BftSmartReplica replica, ApplicationContext context) {
+    public ReplicaRuntime(BftSmartReplica replica) {
         this.replica = replica;
-        this.context = context;
     }
 
     @Override
@@ -37,17 +33,31 @@ public class ReplicaRuntime implements SmartLifecycle {
         running = false;
         LOG.info("stopping replica {}", replica.replicaId());
         replica.close();
+        if (jvmShuttingDown()) {
+            return; // the JVM halts once its shutdown hooks are done, whatever threads are left
+        }
+        // Closed without a JVM shutdown: end the process the library's threads would keep alive.
         Thread exit = new Thread(() -> {
-            // Let Spring finish its shutdown, then end the JVM the library would keep alive.
             try {
                 Thread.sleep(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            Runtime.getRuntime().halt(SpringApplication.exit(context) == 0 ? 0 : 1);
+            System.exit(0);
         }, "fitmon-replica-exit");
         exit.setDaemon(true);
         exit.start();
+    }
+
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     @Override
