@@ -14,6 +14,14 @@ public interface ReplicatedService {
     /** Executes one totally ordered command and returns the reply sent to the client. */
     byte[] executeOrdered(byte[] command, OrderContext context);
 
+    /**
+     * Called when a request arrives, before it is ordered, possibly concurrently and more than
+     * once for the same request: a chance to do expensive pure work ahead (verifying signatures)
+     * off the execution thread. Must not change the ordered state.
+     */
+    default void prepare(byte[] command) {
+    }
+
     /** Executes a command that bypassed ordering (each replica in its own arrival order). */
     byte[] executeUnordered(byte[] command);
 

@@ -3,6 +3,7 @@ package fitmon.broker.replication;
 import java.security.PublicKey;
 
 import fitmon.broker.state.BrokerStateMachine;
+import fitmon.broker.state.PrecomputedVerdicts;
 import fitmon.broker.state.StateMachineConfig;
 import fitmon.replication.ReplicationSettings;
 import fitmon.replication.bftsmart.BftSmartReplica;
@@ -30,14 +31,19 @@ class BrokerReplicaConfiguration {
     }
 
     @Bean
-    BrokerStateMachine brokerStateMachine(BrokerReplicaProperties properties) {
+    PrecomputedVerdicts precomputedVerdicts() {
+        return new PrecomputedVerdicts(100_000);
+    }
+
+    @Bean
+    BrokerStateMachine brokerStateMachine(BrokerReplicaProperties properties, PrecomputedVerdicts verdicts) {
         PublicKey ca = CaKeyLoader.load(properties);
         if (ca == null) {
             LOG.warn("no fitmon CA key configured (fitmon.broker.ca-public-key): every probe registration will be refused");
         }
         BrokerReplicaProperties.Limits l = properties.limits();
         return new BrokerStateMachine(new StateMachineConfig(ca, l.maxEventBytes(), l.maxBatchEvents(), l.maxChannels(),
-                l.maxRetainedEvents(), l.maxRetainedBytes()));
+                l.maxRetainedEvents(), l.maxRetainedBytes()), verdicts);
     }
 
     @Bean
@@ -46,8 +52,9 @@ class BrokerReplicaConfiguration {
     }
 
     @Bean
-    ReplicatedBroker replicatedBroker(BrokerStateMachine stateMachine, BrokerMetrics metrics, MeterRegistry registry) {
-        ReplicatedBroker broker = new ReplicatedBroker(stateMachine, metrics);
+    ReplicatedBroker replicatedBroker(BrokerStateMachine stateMachine, PrecomputedVerdicts verdicts, BrokerMetrics metrics,
+                                      MeterRegistry registry) {
+        ReplicatedBroker broker = new ReplicatedBroker(stateMachine, verdicts, metrics);
         ChannelGauges.register(registry, broker);
         return broker;
     }

@@ -4,10 +4,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 import fitmon.broker.state.BrokerStateMachine;
+import fitmon.broker.state.PrecomputedVerdicts;
 import fitmon.core.command.BrokerCommand;
 import fitmon.core.command.CommandCodec;
 import fitmon.core.command.CommandResult;
+import fitmon.core.command.Publish;
 import fitmon.core.command.ResultCodec;
+import fitmon.core.event.Event;
+import fitmon.core.event.EventJson;
+import fitmon.core.event.MalformedEventException;
 import fitmon.core.wire.WireFormatException;
 import fitmon.replication.OrderContext;
 import fitmon.replication.ReplicatedService;
@@ -20,12 +25,17 @@ import fitmon.replication.ReplicatedService;
 public final class ReplicatedBroker implements ReplicatedService {
 
     private final BrokerStateMachine stateMachine;
+    private final PrecomputedVerdicts verdicts;
     private final BrokerMetrics metrics;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile long lastConsensusId = -1;
 
-    public ReplicatedBroker(BrokerStateMachine stateMachine, BrokerMetrics metrics) {
+    /**
+     * @param verdicts the verifier the state machine was built with, filled here ahead of ordering
+     */
+    public ReplicatedBroker(BrokerStateMachine stateMachine, PrecomputedVerdicts verdicts, BrokerMetrics metrics) {
         this.stateMachine = stateMachine;
+        this.verdicts = verdicts;
         this.metrics = metrics;
     }
 
@@ -47,6 +57,36 @@ public final class ReplicatedBroker implements ReplicatedService {
             return ResultCodec.encode(result);
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Verifies the signatures of a publish against the keys registered right now, on the thread
+     * that received it. Whatever happens until execution, the state machine decides with the key
+     * registered then; a verdict for another key is simply never looked up.
+     */
+    @Override
+    public void prepare(byte[] command) {
+        BrokerCommand decoded;
+        try {
+            decoded = CommandCodec.decode(command);
+        } catch (WireFormatException e) {
+            return;
+        }
+        if (!(decoded instanceof Publish publish)) {
+            return;
+        }
+        for (byte[] bytes : publish.events()) {
+            Event event;
+            try {
+                event = EventJson.parse(bytes);
+            } catch (MalformedEventException e) {
+                continue;
+            }
+            if (event.sig() != null) {
+                read(sm -> sm.registeredKey(publish.tag(), event.probeId()))
+                        .ifPresent(key -> verdicts.precompute(event, key));
+            }
         }
     }
 

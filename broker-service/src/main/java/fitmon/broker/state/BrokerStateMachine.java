@@ -54,6 +54,7 @@ public final class BrokerStateMachine {
 
     private final StateMachineConfig config;
     private final ProbeCertificateVerifier certificates;
+    private final EventVerifier verifier;
     private StateListener listener = StateListener.NONE;
 
     private final TreeMap<String, Channel> channels = new TreeMap<>();
@@ -65,7 +66,13 @@ public final class BrokerStateMachine {
     private final Map<String, UnorderedChannelLog> unordered = new HashMap<>();
 
     public BrokerStateMachine(StateMachineConfig config) {
+        this(config, EventVerifier.DIRECT);
+    }
+
+    /** @param verifier checks event signatures; must be a pure function (see {@link EventVerifier}) */
+    public BrokerStateMachine(StateMachineConfig config, EventVerifier verifier) {
         this.config = config;
+        this.verifier = verifier;
         this.certificates = config.caPublicKey() == null ? null : new ProbeCertificateVerifier(config.caPublicKey());
     }
 
@@ -353,7 +360,7 @@ public final class BrokerStateMachine {
                 return Admission.refused(RejectReason.SIGNATURE_REQUIRED, channelClass + " channels accept signed events only");
             }
         } else {
-            EventSigning.Verdict verdict = EventSigning.verify(event, probe.key);
+            EventSigning.Verdict verdict = verifier.verify(event, probe.key);
             if (verdict != EventSigning.Verdict.VALID) {
                 return Admission.refused(RejectReason.SIGNATURE_INVALID, signatureProblem(verdict, event, probe));
             }
@@ -390,7 +397,8 @@ public final class BrokerStateMachine {
     }
 
     /**
-     * Accepts events of an unordered channel in this replica's arrival order, per-probe FIFO by SEQ.
+     * Accepts events of an unordered channel in this replica's arrival order; each probe's SEQs are
+     * checked against a replay window (see {@link UnorderedChannelLog}).
      * Changes only local state: never the agreed tables, snapshot or digest.
      */
     public CommandResult applyUnordered(BrokerCommand command) {
@@ -418,13 +426,11 @@ public final class BrokerStateMachine {
                 continue;
             }
             Event event = admission.event;
-            long last = local.lastSeqByProbe.getOrDefault(event.probeId(), 0L);
-            if (event.seq() <= last) {
-                outcomes.add(new EventOutcome.Refused(RejectReason.SEQ_NOT_INCREASING, "seq " + event.seq()
-                        + " of probe " + event.probeId() + " is not above its last accepted seq " + last));
+            String replay = local.admitSeq(event.probeId(), event.seq());
+            if (replay != null) {
+                outcomes.add(new EventOutcome.Refused(RejectReason.SEQ_NOT_INCREASING, replay));
                 continue;
             }
-            local.lastSeqByProbe.put(event.probeId(), event.seq());
             LoggedEvent logged = new LoggedEvent(++local.lastLocalSeq, consensusTimeMillis, event.probeId(), event.seq(),
                     CanonicalJson.envelopeBytes(event));
             local.log.append(logged, channel.spec.retention().maxEvents(), channel.spec.retention().maxBytes());
@@ -476,6 +482,13 @@ public final class BrokerStateMachine {
                 spec.maxSubscribers(), spec.retention(), channel.createdAtMillis, channel.lastActivityMillis, lastSeq,
                 log.firstSeq(), log.size(), log.bytes(), List.copyOf(channel.probes.keySet()),
                 List.copyOf(channel.subscribers.keySet()));
+    }
+
+    /** The key registered for a probe on a channel, if any (for verifying ahead of ordering). */
+    public Optional<VerificationKey> registeredKey(String tag, String probeId) {
+        Channel channel = channels.get(tag);
+        ProbeRegistration probe = channel == null ? null : channel.probes.get(probeId);
+        return probe == null ? Optional.empty() : Optional.of(probe.key);
     }
 
     /** Ordered commands applied so far (including refused ones). */

@@ -35,7 +35,7 @@ public final class BftSmartOrderingClient implements OrderingClient {
     public static final int DEFAULT_PROXIES = 4;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** How long after completion the stragglers' replies still count as answers. */
-    private static final long STRAGGLER_GRACE_MILLIS = 1000;
+    private static final long STRAGGLER_GRACE_MILLIS = 3000;
 
     private final ReplicationSettings settings;
     private final List<AsynchServiceProxy> proxies = new ArrayList<>();
@@ -70,7 +70,7 @@ public final class BftSmartOrderingClient implements OrderingClient {
             proxies.add(new AsynchServiceProxy(TomConfigurations.forProcess(firstClientId + i, settings),
                     new MemoryBasedViewStorage()));
         }
-        timer.scheduleWithFixedDelay(health::probeExcluded, 2, 2, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(health::probe, 2, 2, TimeUnit.SECONDS);
     }
 
     public BftSmartOrderingClient(ReplicationSettings settings, int firstClientId) {

@@ -26,6 +26,7 @@ public final class BftSmartReplica implements AutoCloseable {
     private final int replicaId;
     private final ReplicationSettings settings;
     private final ServiceAdapter adapter;
+    private final ReplicatedService service;
     private final AtomicReference<ReplicaState> state = new AtomicReference<>(ReplicaState.STARTING);
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile ServiceReplica replica;
@@ -38,6 +39,7 @@ public final class BftSmartReplica implements AutoCloseable {
         this.replicaId = replicaId;
         this.settings = settings;
         this.adapter = new ServiceAdapter(service, this::markReady);
+        this.service = service;
     }
 
     /** Starts connecting to the peers in the background; returns at once. */
@@ -57,7 +59,7 @@ public final class BftSmartReplica implements AutoCloseable {
         try {
             LOG.info("replica {} of {} (f={}) connecting to its peers", replicaId, settings.n(), settings.f());
             replica = new ServiceReplica(TomConfigurations.forProcess(replicaId, settings), new MemoryBasedViewStorage(),
-                    adapter, adapter, null, new DefaultReplier());
+                    adapter, adapter, this::prepare, new DefaultReplier());
             LOG.info("replica {} connected to its peers", replicaId);
             markReady();
         } catch (RuntimeException e) {
@@ -65,6 +67,16 @@ public final class BftSmartReplica implements AutoCloseable {
             state.set(ReplicaState.STOPPED);
             ready.completeExceptionally(e);
         }
+    }
+
+    /** The library's request check, used only to let the service work ahead; every request passes. */
+    private boolean prepare(byte[] request) {
+        try {
+            service.prepare(request);
+        } catch (RuntimeException e) {
+            LOG.debug("prepare failed, the request will be checked when executed: {}", e.toString());
+        }
+        return true;
     }
 
     private void markReady() {

@@ -13,14 +13,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which replicas a client sends to. The library's send waits for the write to every target, so
- * one dead replica would stall every request by a second: a replica that missed the replies of
- * several consecutive completed requests is left out, and taken back once a TCP connection to its
- * port succeeds again. At least 2f+1 replicas are always targeted.
+ * one dead replica would stall every request by a second. A replica is left out when its port
+ * refuses connections (checked every couple of seconds) or when it missed the replies of many
+ * consecutive requests (a replica that is merely slow answers late, not never); it is taken back
+ * once a TCP connection to its port succeeds again. At most f replicas are ever left out.
  */
 final class ReplicaHealth {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaHealth.class);
-    static final int MISSES_BEFORE_EXCLUSION = 3;
+    static final int MISSES_BEFORE_EXCLUSION = 10;
 
     private final ReplicationSettings settings;
     private final int[] misses;
@@ -47,10 +48,8 @@ final class ReplicaHealth {
         for (int id : targets) {
             if (answered[id]) {
                 misses[id] = 0;
-            } else if (!excluded[id] && ++misses[id] >= MISSES_BEFORE_EXCLUSION && excludedCount() < settings.f()) {
-                excluded[id] = true;
-                LOG.warn("replica {} missed {} replies in a row: sending to the others until it answers again",
-                        id, misses[id]);
+            } else if (++misses[id] >= MISSES_BEFORE_EXCLUSION) {
+                exclude(id, "missed " + misses[id] + " replies in a row");
             }
         }
     }
@@ -59,16 +58,26 @@ final class ReplicaHealth {
         misses[id] = 0;
     }
 
-    /** Re-includes excluded replicas that accept TCP connections again. */
-    void probeExcluded() {
+    /** Leaves out replicas whose port refuses connections; takes back those that accept again. */
+    void probe() {
         for (Peer peer : settings.peers()) {
-            if (isExcluded(peer.id()) && reachable(peer)) {
-                synchronized (this) {
+            boolean reachable = reachable(peer);
+            synchronized (this) {
+                if (excluded[peer.id()] && reachable) {
                     excluded[peer.id()] = false;
                     misses[peer.id()] = 0;
+                    LOG.info("replica {} accepts connections again: sending to it again", peer.id());
+                } else if (!excluded[peer.id()] && !reachable) {
+                    exclude(peer.id(), "refuses connections");
                 }
-                LOG.info("replica {} accepts connections again: sending to it again", peer.id());
             }
+        }
+    }
+
+    private void exclude(int id, String why) {
+        if (!excluded[id] && excludedCount() < settings.f()) {
+            excluded[id] = true;
+            LOG.warn("replica {} {}: sending to the others until it accepts connections again", id, why);
         }
     }
 
