@@ -222,6 +222,14 @@ class FourReplicaClusterIT {
             assertThat(log.stream().filter(line -> line.contains("\"probeId\":\"" + victim.probeId + "\"")
                     && line.contains("\"seq\":" + genuine.seq() + ",")).count()).isEqualTo(1);
         }
+        // Every replica counted the refusals by reason.
+        for (int r = 0; r < cluster.n(); r++) {
+            String metrics = cluster.raw(r, "/actuator/prometheus").body();
+            for (String reason : List.of("SIGNATURE_INVALID", "PROBE_NOT_REGISTERED", "SEQ_NOT_INCREASING",
+                    "SIGNATURE_REQUIRED", "CERTIFICATE_UNTRUSTED")) {
+                assertThat(metrics).as("replica %d metrics", r).containsPattern("fitmon_rejects_total\\{reason=\"" + reason + "\"[^}]*} [1-9]");
+            }
+        }
     }
 
     @Test
