@@ -151,7 +151,7 @@ public final class BrokerStateMachine {
         channels.put(c.tag(), channel);
         expiry.track(channel);
         if (!c.channelClass().ordered()) {
-            unordered.put(c.tag(), new UnorderedChannelLog());
+            unordered.put(c.tag(), new UnorderedChannelLog(channel.createdAtMillis));
         }
         return new CommandResult.Accepted("channel " + c.tag() + " created with class " + c.channelClass());
     }
@@ -417,7 +417,7 @@ public final class BrokerStateMachine {
         if (batchProblem != null) {
             return batchProblem;
         }
-        UnorderedChannelLog local = unordered.computeIfAbsent(p.tag(), t -> new UnorderedChannelLog());
+        UnorderedChannelLog local = unordered.computeIfAbsent(p.tag(), t -> new UnorderedChannelLog(channel.createdAtMillis));
         List<EventOutcome> outcomes = new ArrayList<>(p.events().size());
         for (byte[] bytes : p.events()) {
             Admission admission = admit(channel, bytes);
@@ -476,7 +476,7 @@ public final class BrokerStateMachine {
     private ChannelView view(Channel channel) {
         ChannelLog log = logOf(channel.tag());
         long lastSeq = channel.spec.channelClass().ordered() ? channel.lastChannelSeq
-                : unordered.getOrDefault(channel.tag(), new UnorderedChannelLog()).lastLocalSeq;
+                : unordered.getOrDefault(channel.tag(), new UnorderedChannelLog(channel.createdAtMillis)).lastLocalSeq;
         CreateChannel spec = channel.spec;
         return new ChannelView(spec.tag(), spec.channelClass(), spec.idleTimeoutSeconds(), spec.maxProbes(),
                 spec.maxSubscribers(), spec.retention(), channel.createdAtMillis, channel.lastActivityMillis, lastSeq,
@@ -518,11 +518,15 @@ public final class BrokerStateMachine {
         }
         appliedCommands = image.appliedCommands();
         consensusTimeMillis = image.consensusTimeMillis();
-        unordered.keySet().removeIf(tag -> !channels.containsKey(tag)
-                || channels.get(tag).spec.channelClass().ordered());
+        // Keep local logs only for channels that survived: same TAG and same creation, unordered.
+        unordered.entrySet().removeIf(entry -> {
+            Channel channel = channels.get(entry.getKey());
+            return channel == null || channel.spec.channelClass().ordered()
+                    || channel.createdAtMillis != entry.getValue().channelCreatedAtMillis;
+        });
         for (Channel channel : channels.values()) {
             if (!channel.spec.channelClass().ordered()) {
-                unordered.computeIfAbsent(channel.tag(), t -> new UnorderedChannelLog());
+                unordered.computeIfAbsent(channel.tag(), t -> new UnorderedChannelLog(channel.createdAtMillis));
             }
         }
     }

@@ -21,13 +21,13 @@ final class ChannelLog {
 
     /** Up to {@code limit} entries with channelSeq >= fromSeq, oldest first. */
     List<LoggedEvent> read(long fromSeq, int limit) {
-        List<LoggedEvent> out = new ArrayList<>(Math.min(limit, entries.size()));
         if (entries.isEmpty() || limit <= 0) {
-            return out;
+            return new ArrayList<>();
         }
+        List<LoggedEvent> out = new ArrayList<>(Math.min(limit, entries.size()));
         // Sequence numbers are dense inside the retained window, so skip straight to the start.
         long first = entries.peekFirst().channelSeq();
-        long skip = Math.max(0, fromSeq - first);
+        long skip = fromSeq <= first ? 0 : fromSeq - first;  // no overflow for very negative fromSeq
         Iterator<LoggedEvent> it = entries.iterator();
         for (long i = 0; i < skip && it.hasNext(); i++) {
             it.next();

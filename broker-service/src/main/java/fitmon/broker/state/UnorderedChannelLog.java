@@ -17,9 +17,15 @@ final class UnorderedChannelLog {
 
     static final int REPLAY_WINDOW = 4096;
 
+    /** Creation time of the channel this log belongs to, telling a re-created TAG from the old one. */
+    final long channelCreatedAtMillis;
     final ChannelLog log = new ChannelLog();
     private final Map<String, ProbeWindow> windows = new HashMap<>();
     long lastLocalSeq;
+
+    UnorderedChannelLog(long channelCreatedAtMillis) {
+        this.channelCreatedAtMillis = channelCreatedAtMillis;
+    }
 
     /** Null if accepted (and recorded), else why not. */
     String admitSeq(String probeId, long seq) {

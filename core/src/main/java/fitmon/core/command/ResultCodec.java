@@ -1,5 +1,6 @@
 package fitmon.core.command;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,9 +25,9 @@ public final class ResultCodec {
     public static byte[] encode(CommandResult result) {
         WireWriter w = new WireWriter(64);
         if (result instanceof CommandResult.Accepted a) {
-            w.writeByte(ACCEPTED).writeString(a.detail());
+            w.writeByte(ACCEPTED).writeString(bounded(a.detail()));
         } else if (result instanceof CommandResult.Rejected r) {
-            w.writeByte(REJECTED).writeString(r.reason().name()).writeString(r.detail());
+            w.writeByte(REJECTED).writeString(r.reason().name()).writeString(bounded(r.detail()));
         } else if (result instanceof CommandResult.Published p) {
             w.writeByte(PUBLISHED).writeInt(p.outcomes().size());
             for (EventOutcome outcome : p.outcomes()) {
@@ -35,11 +36,27 @@ public final class ResultCodec {
                 } else if (outcome instanceof EventOutcome.Queued q) {
                     w.writeByte(QUEUED).writeString(q.probeId()).writeLong(q.seq());
                 } else if (outcome instanceof EventOutcome.Refused f) {
-                    w.writeByte(REFUSED).writeString(f.reason().name()).writeString(f.detail());
+                    w.writeByte(REFUSED).writeString(f.reason().name()).writeString(bounded(f.detail()));
                 }
             }
         }
         return w.toByteArray();
+    }
+
+    /**
+     * Details can quote hostile input (an unknown event member's name, say), so they are cut to what
+     * {@link #decode} accepts, at a character boundary. Deterministic: every replica cuts alike.
+     */
+    static String bounded(String detail) {
+        byte[] utf8 = detail.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_DETAIL_BYTES) {
+            return detail;
+        }
+        int end = MAX_DETAIL_BYTES - 3;
+        while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(utf8, 0, end, StandardCharsets.UTF_8) + "...";
     }
 
     public static CommandResult decode(byte[] bytes) {

@@ -81,7 +81,25 @@ public final class EventJson {
         if (data == null || !data.isObject()) {
             throw new MalformedEventException("data must be a JSON object");
         }
+        requireFiniteNumbers(data);
         return new Event(probeId, tag, seq, ts, data, signature(node.get("sig")));
+    }
+
+    /**
+     * RFC 8785 numbers are IEEE doubles: a number beyond their range (1e400, a 400-digit integer)
+     * has no canonical form, so it would either fail canonicalization or silently become
+     * "Infinity". Refused here, like everything else the signature could not cover unambiguously.
+     */
+    private static void requireFiniteNumbers(JsonNode node) throws MalformedEventException {
+        if (node.isNumber()) {
+            if (!Double.isFinite(node.numberValue().doubleValue())) {
+                throw new MalformedEventException("data holds a number outside the range of an IEEE double");
+            }
+        } else if (node.isContainer()) {
+            for (JsonNode child : node.values()) {
+                requireFiniteNumbers(child);
+            }
+        }
     }
 
     private static EventSignature signature(JsonNode sig) throws MalformedEventException {
