@@ -31,10 +31,14 @@ public final class PrecomputedVerdicts implements EventVerifier {
         if (event.sig() == null) {
             return;
         }
+        Fingerprint fingerprint = fingerprint(event, key);
+        if (verdicts.containsKey(fingerprint)) {
+            return; // the library checks a request on arrival and again inside the proposed batch
+        }
         if (verdicts.size() >= capacity) {
             verdicts.clear();
         }
-        verdicts.put(fingerprint(event, key), EventSigning.verify(event, key));
+        verdicts.put(fingerprint, EventSigning.verify(event, key));
     }
 
     @Override
