@@ -1,0 +1,94 @@
+package fitmon.replication.bftsmart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+import bftsmart.reconfiguration.views.View;
+import bftsmart.tom.core.messages.TOMMessage;
+import bftsmart.tom.core.messages.TOMMessageType;
+import org.junit.jupiter.api.Test;
+
+/** The JEP 290 filter admits the library's messages and refuses anything else. */
+class DeserializationFilterTest {
+
+    /** A serializable type of ours, standing in for a gadget class a compromised replica might send. */
+    record Foreign(String payload) implements Serializable {
+    }
+
+    @Test
+    void aForeignClassIsRefused() {
+        assertThatThrownBy(() -> read(serialize(new Foreign("gadget")))).isInstanceOf(InvalidClassException.class)
+                .hasMessageContaining("REJECTED");
+    }
+
+    @Test
+    void aJdkClassOutsideTheListIsRefused() {
+        ConcurrentSkipListSet<String> set = new ConcurrentSkipListSet<>();
+        set.add("x");
+        assertThatThrownBy(() -> read(serialize(set))).isInstanceOf(InvalidClassException.class);
+    }
+
+    @Test
+    void aForeignClassNestedInAnAdmittedCollectionIsRefused() {
+        Map<String, Object> map = new HashMap<>();
+        map.put("k", new Foreign("gadget"));
+        assertThatThrownBy(() -> read(serialize(map))).isInstanceOf(InvalidClassException.class);
+    }
+
+    @Test
+    void libraryMessagesAndTheirJdkTypesAreAdmitted() throws Exception {
+        View view = new View(0, new int[] {0, 1, 2, 3}, 1, new InetSocketAddress[] {
+                new InetSocketAddress("127.0.0.1", 11000), new InetSocketAddress("127.0.0.1", 11010),
+                new InetSocketAddress("127.0.0.1", 11020), new InetSocketAddress("127.0.0.1", 11030)});
+        assertThat(read(serialize(view))).isInstanceOf(View.class);
+        TOMMessage message = new TOMMessage(1001, 0, 7, 7, new byte[] {1, 2, 3}, 0, TOMMessageType.ORDERED_REQUEST);
+        assertThat(read(serialize(message))).isInstanceOf(TOMMessage.class);
+        assertThat(read(serialize(new byte[1024]))).isInstanceOf(byte[].class);
+    }
+
+    @Test
+    void depthIsLimited() {
+        Object nested = "leaf";
+        for (int i = 0; i < 40; i++) {
+            HashMap<String, Object> wrapper = new HashMap<>();
+            wrapper.put("n", nested);
+            nested = wrapper;
+        }
+        Object deep = nested;
+        assertThatThrownBy(() -> read(serialize(deep))).isInstanceOf(InvalidClassException.class);
+    }
+
+    @Test
+    void installingTwiceIsHarmless() {
+        DeserializationFilter.install();
+        DeserializationFilter.install();
+        assertThat(java.io.ObjectInputFilter.Config.getSerialFilter()).isSameAs(DeserializationFilter.filter());
+    }
+
+    private static byte[] serialize(Object o) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object read(byte[] bytes) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            in.setObjectInputFilter(DeserializationFilter.filter());
+            return in.readObject();
+        }
+    }
+}
