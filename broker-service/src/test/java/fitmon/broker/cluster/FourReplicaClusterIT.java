@@ -262,6 +262,22 @@ class FourReplicaClusterIT {
         assertThat(cluster.log(3, BFT)).hasSize(bftAccepted).isEqualTo(cluster.log(0, BFT));
     }
 
+    @Test
+    @Order(6)
+    void orderingGoesOnWhenTheLeaderIsKilled() throws Exception {
+        // Replica 0 leads the first regency; killing it forces a leader change.
+        cluster.replica(0).kill();
+        long started = System.nanoTime();
+        for (int round = 0; round < 5; round++) {
+            for (TestProbe probe : bftProbes) {
+                bftAccepted += appended(publish(BFT, probe, 20, true));
+            }
+        }
+        System.out.printf("300 events ordered across a leader change in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        awaitSameDigest(List.of(1, 2, 3));
+        assertThat(cluster.log(1, BFT)).hasSize(bftAccepted).isEqualTo(cluster.log(3, BFT));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private CommandResult order(BrokerCommand command) throws Exception {

@@ -27,6 +27,7 @@ public final class DeserializationFilter {
             "java.lang.Byte", "java.lang.Boolean", "java.lang.Character", "java.lang.Double", "java.lang.Float",
             "java.lang.Enum", "java.lang.Object",
             "java.math.BigInteger",
+            "java.security.SignedObject",
             "java.util.ArrayList", "java.util.LinkedList", "java.util.HashMap", "java.util.LinkedHashMap",
             "java.util.TreeMap", "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet",
             "java.util.Map$Entry", "java.util.AbstractMap$SimpleEntry", "java.util.AbstractMap$SimpleImmutableEntry",

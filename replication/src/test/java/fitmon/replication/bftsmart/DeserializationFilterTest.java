@@ -56,6 +56,11 @@ class DeserializationFilterTest {
         TOMMessage message = new TOMMessage(1001, 0, 7, 7, new byte[] {1, 2, 3}, 0, TOMMessageType.ORDERED_REQUEST);
         assertThat(read(serialize(message))).isInstanceOf(TOMMessage.class);
         assertThat(read(serialize(new byte[1024]))).isInstanceOf(byte[].class);
+        // leader change carries signed collects
+        java.security.KeyPair keys = java.security.KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        java.security.SignedObject signed = new java.security.SignedObject(new byte[] {1, 2},
+                keys.getPrivate(), java.security.Signature.getInstance("SHA256withRSA"));
+        assertThat(read(serialize(signed))).isInstanceOf(java.security.SignedObject.class);
     }
 
     @Test
