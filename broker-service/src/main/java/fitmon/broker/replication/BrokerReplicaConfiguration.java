@@ -62,7 +62,8 @@ class BrokerReplicaConfiguration {
     @Bean
     ReplicaRuntime replicaRuntime(BrokerReplicaProperties properties, ReplicationSettings settings,
                                   ReplicatedBroker broker) {
-        return new ReplicaRuntime(new BftSmartReplica(properties.replicaId(), settings, broker));
+        return new ReplicaRuntime(new BftSmartReplica(properties.replicaId(), settings, broker,
+                ReplicaKeyFiles.load(properties.keys())));
     }
 
     @Bean

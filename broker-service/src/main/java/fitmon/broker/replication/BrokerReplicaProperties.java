@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          without it every probe registration is refused
  * @param caPublicKeyFile   alternatively, a file holding that key or the CA certificate in PEM
  * @param limits            state machine limits; must be equal on every replica
+ * @param keys              this replica's RSA key pair and its peers' public keys; without them
+ *                          the library's built-in pair is used and links are not authenticated
  */
 @ConfigurationProperties("fitmon.broker")
 public record BrokerReplicaProperties(
@@ -30,7 +32,15 @@ public record BrokerReplicaProperties(
         @DefaultValue("2s") Duration orderingTimeout,
         String caPublicKey,
         String caPublicKeyFile,
-        @DefaultValue Limits limits) {
+        @DefaultValue Limits limits,
+        @DefaultValue Keys keys) {
+
+    /**
+     * @param privateKeyFile  this replica's RSA private key, PKCS#8 PEM
+     * @param publicKeyFiles  every replica's RSA public key, X.509 PEM, in replica id order
+     */
+    public record Keys(String privateKeyFile, List<String> publicKeyFiles) {
+    }
 
     /** Mirrors {@link fitmon.broker.state.StateMachineConfig}. */
     public record Limits(

@@ -7,6 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -40,15 +43,42 @@ final class BrokerCluster implements AutoCloseable {
         for (int port : replicaPorts) {
             peers.add("127.0.0.1:" + port);
         }
+        // Each replica gets its own RSA key pair; every replica knows all public keys.
+        List<String> publicKeyFiles = new ArrayList<>();
+        List<Path> privateKeyFiles = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            KeyPairGenerator generator;
+            try {
+                generator = KeyPairGenerator.getInstance("RSA");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            generator.initialize(2048);
+            KeyPair pair = generator.generateKeyPair();
+            Path publicKey = logDirectory.resolve("replica-" + i + ".pub.pem");
+            Path privateKey = logDirectory.resolve("replica-" + i + ".key.pem");
+            Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+            Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            publicKeyFiles.add(publicKey.toAbsolutePath().toString());
+            privateKeyFiles.add(privateKey.toAbsolutePath());
+        }
         List<String> common = List.of(
+                "--fitmon.broker.keys.public-key-files=" + String.join(",", publicKeyFiles),
                 "--fitmon.broker.f=" + f,
                 "--fitmon.broker.peers=" + String.join(",", peers),
                 "--fitmon.broker.ca-public-key=" + Base64.getEncoder().encodeToString(caPublicKeySpki),
                 "--fitmon.broker.ordering-timeout=1s",
                 "--logging.level.bftsmart=WARN");
         for (int i = 0; i < n; i++) {
-            replicas.add(new BrokerProcess(i, FreePorts.single(), common, logDirectory));
+            List<String> arguments = new ArrayList<>(common);
+            arguments.add("--fitmon.broker.keys.private-key-file=" + privateKeyFiles.get(i));
+            replicas.add(new BrokerProcess(i, FreePorts.single(), arguments, logDirectory));
         }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     int n() {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import bftsmart.reconfiguration.views.MemoryBasedViewStorage;
 import bftsmart.tom.ServiceReplica;
 import bftsmart.tom.server.defaultservices.DefaultReplier;
+import fitmon.replication.ReplicaKeys;
 import fitmon.replication.ReplicatedService;
 import fitmon.replication.ReplicationSettings;
 import org.slf4j.Logger;
@@ -27,12 +28,22 @@ public final class BftSmartReplica implements AutoCloseable {
     private final ReplicationSettings settings;
     private final ServiceAdapter adapter;
     private final ReplicatedService service;
+    private final ReplicaKeys keys;
     private final AtomicReference<ReplicaState> state = new AtomicReference<>(ReplicaState.STARTING);
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile ServiceReplica replica;
     private volatile Thread starter;
 
+    /** A replica on the library's built-in key pair, shared by every replica: for tests only. */
     public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service) {
+        this(replicaId, settings, service, null);
+    }
+
+    /**
+     * @param keys this replica's RSA key pair and every peer's public key; null falls back to the
+     *             library's built-in pair, which authenticates nothing between replicas
+     */
+    public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service, ReplicaKeys keys) {
         if (replicaId < 0 || replicaId >= settings.n()) {
             throw new IllegalArgumentException("replica id " + replicaId + " is not in the group 0.." + (settings.n() - 1));
         }
@@ -40,6 +51,10 @@ public final class BftSmartReplica implements AutoCloseable {
         this.settings = settings;
         this.adapter = new ServiceAdapter(service, this::markReady);
         this.service = service;
+        if (keys != null) {
+            keys.validate(replicaId, settings.n());
+        }
+        this.keys = keys;
     }
 
     /** Starts connecting to the peers in the background; returns at once. */
@@ -58,7 +73,11 @@ public final class BftSmartReplica implements AutoCloseable {
     private void run() {
         try {
             LOG.info("replica {} of {} (f={}) connecting to its peers", replicaId, settings.n(), settings.f());
-            replica = new ServiceReplica(TomConfigurations.forProcess(replicaId, settings), new MemoryBasedViewStorage(),
+            if (keys == null) {
+                LOG.warn("replica {} uses the library's built-in RSA key pair, shared by all replicas: links between "
+                        + "replicas are not authenticated; configure a key pair per replica", replicaId);
+            }
+            replica = new ServiceReplica(TomConfigurations.forReplica(replicaId, settings, keys), new MemoryBasedViewStorage(),
                     adapter, adapter, this::prepare, new DefaultReplier());
             LOG.info("replica {} connected to its peers", replicaId);
             markReady();

@@ -6,6 +6,7 @@ import java.util.StringJoiner;
 import bftsmart.reconfiguration.util.HostsConfig;
 import bftsmart.reconfiguration.util.TOMConfiguration;
 import fitmon.replication.Peer;
+import fitmon.replication.ReplicaKeys;
 import fitmon.replication.ReplicationSettings;
 
 /**
@@ -28,6 +29,15 @@ final class TomConfigurations {
         }
         // A fresh Properties each time: the constructor removes the keys it reads.
         return new TOMConfiguration(processId, properties(settings), hosts);
+    }
+
+    /** A replica's configuration with its own RSA keys instead of the library's shared pair. */
+    static TOMConfiguration forReplica(int replicaId, ReplicationSettings settings, ReplicaKeys keys) {
+        TOMConfiguration configuration = forProcess(replicaId, settings);
+        if (keys != null) {
+            configuration.setRsaLoader(new ConfiguredRsaKeyLoader(keys, replicaId));
+        }
+        return configuration;
     }
 
     static Properties properties(ReplicationSettings settings) {
