@@ -77,9 +77,18 @@ public final class BftSmartReplica implements AutoCloseable {
                 LOG.warn("replica {} uses the library's built-in RSA key pair, shared by all replicas: links between "
                         + "replicas are not authenticated; configure a key pair per replica", replicaId);
             }
-            replica = new ServiceReplica(TomConfigurations.forReplica(replicaId, settings, keys), new MemoryBasedViewStorage(),
-                    adapter, adapter, this::prepare, new DefaultReplier());
-            LOG.info("replica {} connected to its peers", replicaId);
+            ServiceReplica started = new ServiceReplica(TomConfigurations.forReplica(replicaId, settings, keys),
+                    new MemoryBasedViewStorage(), adapter, adapter, this::prepare, new DefaultReplier());
+            synchronized (this) {
+                replica = started;
+                if (state.get() == ReplicaState.STOPPED) {
+                    // closed while the library was still connecting: it could not be stopped then
+                    LOG.info("replica {} was closed while starting: stopping it now", replicaId);
+                    started.kill();
+                    return;
+                }
+            }
+            LOG.info("replica {} connected to its peers and agreed on where the group is", replicaId);
             markReady();
         } catch (RuntimeException e) {
             LOG.error("replica {} failed to start: {}", replicaId, e.toString(), e);
@@ -109,7 +118,12 @@ public final class BftSmartReplica implements AutoCloseable {
         return state.get();
     }
 
-    /** Completes once the replica joined its group; fails if it could not start. */
+    /**
+     * Completes once the replica joined its group: the library's constructor returned, which it
+     * does only after its state manager heard the current consensus id from its peers (and
+     * fetched their state if it was behind), or the replica executed an ordered command or
+     * installed a snapshot. Fails if the replica could not start or was closed first.
+     */
     public CompletableFuture<Void> ready() {
         return ready;
     }
@@ -118,6 +132,18 @@ public final class BftSmartReplica implements AutoCloseable {
         return replicaId;
     }
 
+    /** The library-facing adapter, for tests in this package. */
+    ServiceAdapter adapter() {
+        return adapter;
+    }
+
+    /**
+     * Stops the replica (the library's {@code kill()}: consensus, delivery and network layers).
+     * Idempotent. The library leaves non-daemon Netty threads running afterwards, so the JVM
+     * will not exit on its own: a process that hosts a replica should end itself once it closed
+     * it (see {@link #exitProcessSoon}). A replica closed while still waiting for its peers is
+     * stopped as soon as the library hands it over.
+     */
     @Override
     public synchronized void close() {
         state.set(ReplicaState.STOPPED);
@@ -129,9 +155,37 @@ public final class BftSmartReplica implements AutoCloseable {
                 LOG.debug("replica {} stop: {}", replicaId, e.toString());
             }
         }
-        if (starter != null) {
-            starter.interrupt();
-        }
+        // The starting thread is not interrupted: the library swallows interrupts while it waits
+        // for its peers; run() stops the replica once the constructor hands it over.
         ready.completeExceptionally(new IllegalStateException("replica closed"));
+    }
+
+    /**
+     * Ends the JVM with {@code status} after {@code grace}, on a daemon thread, unless the JVM is
+     * already shutting down (then it halts by itself once its shutdown hooks are done). For
+     * processes that host a replica and have closed it: the library's leftover non-daemon
+     * threads would otherwise keep the process alive.
+     *
+     * @return false if the JVM was already shutting down and nothing was scheduled
+     */
+    public static boolean exitProcessSoon(java.time.Duration grace, int status) {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+        Thread exit = new Thread(() -> {
+            try {
+                Thread.sleep(grace.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.exit(status);
+        }, "fitmon-replica-exit");
+        exit.setDaemon(true);
+        exit.start();
+        return true;
     }
 }

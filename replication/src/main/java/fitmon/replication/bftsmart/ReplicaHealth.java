@@ -27,8 +27,11 @@ final class ReplicaHealth {
     private final int[] misses;
     private final boolean[] excluded;
 
-    ReplicaHealth(ReplicationSettings settings) {
+    private final boolean enabled;
+
+    ReplicaHealth(ReplicationSettings settings, boolean enabled) {
         this.settings = settings;
+        this.enabled = enabled;
         this.misses = new int[settings.n()];
         this.excluded = new boolean[settings.n()];
     }
@@ -75,7 +78,7 @@ final class ReplicaHealth {
     }
 
     private void exclude(int id, String why) {
-        if (!excluded[id] && excludedCount() < settings.f()) {
+        if (enabled && !excluded[id] && excludedCount() < settings.f()) {
             excluded[id] = true;
             LOG.warn("replica {} {}: sending to the others until it accepts connections again", id, why);
         }

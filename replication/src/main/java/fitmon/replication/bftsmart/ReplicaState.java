@@ -6,7 +6,11 @@ public enum ReplicaState {
     STARTING,
     /** The library is connecting to its peers; nothing can be ordered before all n were up once. */
     WAITING_FOR_PEERS,
-    /** The replica has executed an ordered command or installed a state: the group orders. */
+    /**
+     * The replica joined its group: the library finished starting (it returns only once its state
+     * manager has agreed the current consensus id with its peers, fetching their state if it was
+     * behind), or the replica executed an ordered command or installed a snapshot.
+     */
     READY,
     /** Closed, or failed to start. */
     STOPPED
