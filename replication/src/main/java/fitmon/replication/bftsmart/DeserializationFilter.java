@@ -72,12 +72,54 @@ public final class DeserializationFilter {
     private static ObjectInputFilter withRejectionLog(ObjectInputFilter filter) {
         return info -> {
             ObjectInputFilter.Status status = filter.checkInput(info);
-            if (status == ObjectInputFilter.Status.REJECTED) {
-                LOG.warn("refused to deserialize {} (depth {}, array length {}, {} bytes read): not an admitted type or over a limit",
-                        info.serialClass() == null ? "data" : info.serialClass().getName(), info.depth(),
-                        info.arrayLength(), info.streamBytes());
+            if (status == ObjectInputFilter.Status.REJECTED && REJECTION_LOG.allow()) {
+                LOG.warn("refused to deserialize {} (depth {}, array length {}, {} bytes read): not an admitted type or "
+                                + "over a limit{}", info.serialClass() == null ? "data" : info.serialClass().getName(),
+                        info.depth(), info.arrayLength(), info.streamBytes(), REJECTION_LOG.suppressedNote());
             }
             return status;
         };
+    }
+
+    /** A hostile peer could send refusals in a loop: at most a few warnings a minute. */
+    private static final RateLimit REJECTION_LOG = new RateLimit(10, 60_000);
+
+    static final class RateLimit {
+        private final int perWindow;
+        private final long windowMillis;
+        private long windowStart;
+        private int used;
+        private long suppressed;
+        private long reportSuppressed;
+
+        RateLimit(int perWindow, long windowMillis) {
+            this.perWindow = perWindow;
+            this.windowMillis = windowMillis;
+        }
+
+        synchronized boolean allow() {
+            long now = System.currentTimeMillis();
+            if (now - windowStart >= windowMillis) {
+                windowStart = now;
+                used = 0;
+                reportSuppressed = suppressed;
+                suppressed = 0;
+            }
+            if (used < perWindow) {
+                used++;
+                return true;
+            }
+            suppressed++;
+            return false;
+        }
+
+        synchronized String suppressedNote() {
+            if (reportSuppressed == 0) {
+                return "";
+            }
+            String note = " (" + reportSuppressed + " similar refusals not logged in the previous minute)";
+            reportSuppressed = 0;
+            return note;
+        }
     }
 }
