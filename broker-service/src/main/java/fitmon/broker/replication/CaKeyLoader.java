@@ -10,7 +10,6 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 
 import fitmon.core.crypto.VerificationKey;
 
@@ -44,8 +43,7 @@ final class CaKeyLoader {
                         .generateCertificate(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)))
                         .getPublicKey();
             }
-            String base64 = text.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
-            byte[] der = Base64.getDecoder().decode(base64);
+            byte[] der = PemText.der(text);
             VerificationKey key = VerificationKey.fromSpki(der);
             return KeyFactory.getInstance(key.algorithm().keyAlgorithm()).generatePublic(new X509EncodedKeySpec(der));
         } catch (GeneralSecurityException | IllegalArgumentException e) {

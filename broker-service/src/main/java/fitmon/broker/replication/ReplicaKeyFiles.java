@@ -11,7 +11,6 @@ import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 import fitmon.replication.ReplicaKeys;
@@ -55,9 +54,8 @@ final class ReplicaKeyFiles {
         } catch (IOException e) {
             throw new IllegalStateException("fitmon.broker.keys: cannot read " + file + ": " + e.getMessage(), e);
         }
-        String base64 = text.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
         try {
-            return Base64.getDecoder().decode(base64);
+            return PemText.der(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("fitmon.broker.keys: " + file + " is neither PEM nor base64", e);
         }
