@@ -5,9 +5,11 @@ package fitmon.replication;
  * calls {@link #executeOrdered} in the same order with the same arguments on every correct replica;
  * implementations must not consult the wall clock, randomness or thread timing there.
  *
- * <p>Calls to {@link #executeOrdered}, {@link #snapshot} and {@link #restore} come from the
- * engine's delivery thread; {@link #executeUnordered} may come concurrently from I/O threads, so
- * implementations synchronise themselves.
+ * <p>Calls to {@link #executeOrdered} and {@link #restore} come one at a time from the engine
+ * (its delivery or state-transfer thread); {@link #snapshot} may be called from another thread;
+ * {@link #executeUnordered} and {@link #prepare} come from network I/O threads, concurrently with
+ * ordered execution and with each other, so implementations synchronise themselves and keep
+ * these two short (a slow one holds up the connection it arrived on).
  */
 public interface ReplicatedService {
 

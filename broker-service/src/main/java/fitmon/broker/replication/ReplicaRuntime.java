@@ -1,5 +1,7 @@
 package fitmon.broker.replication;
 
+import java.time.Duration;
+
 import fitmon.replication.bftsmart.BftSmartReplica;
 import fitmon.replication.bftsmart.ReplicaState;
 import org.slf4j.Logger;
@@ -33,31 +35,8 @@ public class ReplicaRuntime implements SmartLifecycle {
         running = false;
         LOG.info("stopping replica {}", replica.replicaId());
         replica.close();
-        if (jvmShuttingDown()) {
-            return; // the JVM halts once its shutdown hooks are done, whatever threads are left
-        }
-        // Closed without a JVM shutdown: end the process the library's threads would keep alive.
-        Thread exit = new Thread(() -> {
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.exit(0);
-        }, "fitmon-replica-exit");
-        exit.setDaemon(true);
-        exit.start();
-    }
-
-    private static boolean jvmShuttingDown() {
-        Thread probe = new Thread(() -> { });
-        try {
-            Runtime.getRuntime().addShutdownHook(probe);
-            Runtime.getRuntime().removeShutdownHook(probe);
-            return false;
-        } catch (IllegalStateException e) {
-            return true;
-        }
+        // Closed outside a JVM shutdown: end the process the library's threads would keep alive.
+        BftSmartReplica.exitProcessSoon(Duration.ofSeconds(2), 0);
     }
 
     @Override

@@ -17,6 +17,16 @@ import org.slf4j.LoggerFactory;
  * refuses connections (checked every couple of seconds) or when it missed the replies of many
  * consecutive requests (a replica that is merely slow answers late, not never); it is taken back
  * once a TCP connection to its port succeeds again. At most f replicas are ever left out.
+ *
+ * <p>Leaving out a live replica is cheap only if it is a follower. What the library does with a
+ * request that skipped some replicas (read in its sources): every replica that received an
+ * ordered request watches it, forwards it to the leader when the ordering timeout expires, and
+ * asks for a leader change if it is still pending at the next expiry; the others learn it from
+ * the leader's proposal and still execute it and reply. A request that skipped a live leader is
+ * therefore ordered one ordering timeout late, and a replica that sees a client's sequence
+ * numbers jump drops the request as "too far ahead" until it learns the missing ones through
+ * consensus. Unordered requests are executed by exactly the replicas they were sent to. Hence
+ * exclusion only for replicas that refuse connections or stop answering altogether.
  */
 final class ReplicaHealth {
 
