@@ -64,6 +64,13 @@ public final class DeserializationFilter {
         LOG.info("process-wide deserialization filter installed: BFT-SMaRt messages and basic JDK types only");
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong REJECTED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many objects this process refused to deserialize so far (a metric, and for tests). */
+    public static long rejectedCount() {
+        return REJECTED.get();
+    }
+
     /** The filter itself, for tests and for streams that want it explicitly. */
     public static ObjectInputFilter filter() {
         return FILTER;
@@ -72,6 +79,9 @@ public final class DeserializationFilter {
     private static ObjectInputFilter withRejectionLog(ObjectInputFilter filter) {
         return info -> {
             ObjectInputFilter.Status status = filter.checkInput(info);
+            if (status == ObjectInputFilter.Status.REJECTED) {
+                REJECTED.incrementAndGet();
+            }
             if (status == ObjectInputFilter.Status.REJECTED && REJECTION_LOG.allow()) {
                 LOG.warn("refused to deserialize {} (depth {}, array length {}, {} bytes read): not an admitted type or "
                                 + "over a limit{}", info.serialClass() == null ? "data" : info.serialClass().getName(),

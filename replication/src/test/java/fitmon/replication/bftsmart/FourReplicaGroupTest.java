@@ -170,6 +170,19 @@ class FourReplicaGroupTest {
 
     @Test
     @Order(3)
+    void aSerializedObjectOfAForeignClassInAReplyIsRefusedAndOrderingGoesOn() throws Exception {
+        // The library's client deserializes every reply's content (looking for a new view), so a
+        // compromised replica could aim a gadget chain at clients: the filter must refuse it.
+        long refusedBefore = DeserializationFilter.rejectedCount();
+        byte[] reply = client.submitOrdered("gadget-1".getBytes(StandardCharsets.UTF_8)).get(20, TimeUnit.SECONDS);
+        assertThat(new String(reply, StandardCharsets.UTF_8)).startsWith("ordered#").endsWith(":gadget-1");
+        awaitTrue(() -> DeserializationFilter.rejectedCount() > refusedBefore, Duration.ofSeconds(10));
+        byte[] next = client.submitOrdered("after-gadget".getBytes(StandardCharsets.UTF_8)).get(20, TimeUnit.SECONDS);
+        assertThat(new String(next, StandardCharsets.UTF_8)).endsWith(":after-gadget");
+    }
+
+    @Test
+    @Order(4)
     void unorderedCommandsAreExecutedByEveryReplicaAndMatchedToo() throws Exception {
         int[] before = services.stream().mapToInt(RecordingService::unorderedCount).toArray();
         int orderedBefore = services.get(0).size();
@@ -193,7 +206,7 @@ class FourReplicaGroupTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aStateTransferReplyFromALiveReplicaPassesTheFilter() throws Exception {
         RecordingService.Entry last = services.get(0).log().get(services.get(0).size() - 1);
         ApplicationState state = replicas.get(0).adapter().getState((int) last.consensusId(), true);
@@ -217,7 +230,7 @@ class FourReplicaGroupTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void withoutFPlusOneMatchingRepliesARequestTimesOut() throws Exception {
         try (BftSmartOrderingClient impatient = new BftSmartOrderingClient(settings, 1100, 1, Duration.ofMillis(1500))) {
             long start = System.nanoTime();
@@ -235,7 +248,7 @@ class FourReplicaGroupTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aStoppedReplicaIsLeftOutAndTheOthersKeepOrderingAtFullSpeed() throws Exception {
         services.get(LIAR).lying = false;
         replicas.get(LIAR).close(); // replica 0 leads; stopping a follower needs no leader change

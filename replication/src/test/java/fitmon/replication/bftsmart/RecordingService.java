@@ -43,7 +43,26 @@ final class RecordingService implements ReplicatedService {
         log.add(new Entry(new String(command, StandardCharsets.UTF_8), context.consensusId(), context.indexInBatch(),
                 context.timestampMillis()));
         String reply = "ordered#" + log.size() + ":" + new String(command, StandardCharsets.UTF_8);
+        if (lying && reply.contains(":gadget-")) {
+            return serializedGadget();
+        }
         return (lying ? "forged " + reply : reply).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Stands for a deserialization gadget chain a compromised replica might send as its reply. */
+    record Gadget(String payload) implements java.io.Serializable {
+    }
+
+    private static byte[] serializedGadget() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(new Gadget("run me"));
+            }
+            return bytes.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
