@@ -43,7 +43,7 @@ class BrokerReplicaConfiguration {
         }
         BrokerReplicaProperties.Limits l = properties.limits();
         return new BrokerStateMachine(new StateMachineConfig(ca, l.maxEventBytes(), l.maxBatchEvents(), l.maxChannels(),
-                l.maxRetainedEvents(), l.maxRetainedBytes()), verdicts);
+                l.maxRetainedEvents(), l.maxRetainedBytes(), properties.requireSignedCommands()), verdicts);
     }
 
     @Bean

@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param caPublicKey       the fitmon CA public key, base64 DER SubjectPublicKeyInfo or PEM;
  *                          without it every probe registration is refused
  * @param caPublicKeyFile   alternatively, a file holding that key or the CA certificate in PEM
+ * @param requireSignedCommands accept only commands signed by a gateway whose certificate the
+ *                          fitmon CA issued; must be equal on every replica
  * @param limits            state machine limits; must be equal on every replica
  * @param keys              this replica's RSA key pair and its peers' public keys; without them
  *                          the library's built-in pair is used and links are not authenticated
@@ -32,6 +34,7 @@ public record BrokerReplicaProperties(
         @DefaultValue("2s") Duration orderingTimeout,
         String caPublicKey,
         String caPublicKeyFile,
+        @DefaultValue("true") boolean requireSignedCommands,
         @DefaultValue Limits limits,
         @DefaultValue Keys keys) {
 

@@ -9,6 +9,7 @@ import fitmon.core.command.BrokerCommand;
 import fitmon.core.command.CommandCodec;
 import fitmon.core.command.CommandResult;
 import fitmon.core.command.Publish;
+import fitmon.core.command.SignedCommand;
 import fitmon.core.command.ResultCodec;
 import fitmon.core.event.Event;
 import fitmon.core.event.EventJson;
@@ -44,17 +45,9 @@ public final class ReplicatedBroker implements ReplicatedService {
         lock.writeLock().lock();
         try {
             lastConsensusId = Math.max(lastConsensusId, context.consensusId());
-            BrokerCommand decoded;
-            try {
-                decoded = CommandCodec.decode(command);
-            } catch (WireFormatException e) {
-                byte[] reply = stateMachine.applyOrdered(command, context.timestampMillis());
-                metrics.ordered("Malformed", ResultCodec.decode(reply));
-                return reply;
-            }
-            CommandResult result = stateMachine.applyOrdered(decoded, context.timestampMillis());
-            metrics.ordered(decoded.getClass().getSimpleName(), result);
-            return ResultCodec.encode(result);
+            BrokerStateMachine.Applied applied = stateMachine.applyOrderedBytes(command, context.timestampMillis());
+            metrics.ordered(applied.commandType(), applied.result());
+            return ResultCodec.encode(applied.result());
         } finally {
             lock.writeLock().unlock();
         }
@@ -69,7 +62,10 @@ public final class ReplicatedBroker implements ReplicatedService {
     public void prepare(byte[] command) {
         BrokerCommand decoded;
         try {
-            decoded = CommandCodec.decode(command);
+            // Signed or bare, only the events matter here; the gateway is checked at execution.
+            byte[] inner = command.length > 0 && (command[0] & 0xff) == SignedCommand.MAGIC
+                    ? SignedCommand.decode(command).command() : command;
+            decoded = CommandCodec.decode(inner);
         } catch (WireFormatException e) {
             return;
         }
@@ -94,15 +90,7 @@ public final class ReplicatedBroker implements ReplicatedService {
     public byte[] executeUnordered(byte[] command) {
         lock.writeLock().lock();
         try {
-            BrokerCommand decoded;
-            try {
-                decoded = CommandCodec.decode(command);
-            } catch (WireFormatException e) {
-                byte[] reply = stateMachine.applyUnordered(command);
-                metrics.unordered(ResultCodec.decode(reply));
-                return reply;
-            }
-            CommandResult result = stateMachine.applyUnordered(decoded);
+            CommandResult result = stateMachine.applyUnorderedBytes(command);
             metrics.unordered(result);
             return ResultCodec.encode(result);
         } finally {

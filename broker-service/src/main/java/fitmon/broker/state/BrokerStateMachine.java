@@ -22,10 +22,12 @@ import fitmon.core.command.Publish;
 import fitmon.core.command.RegisterProbe;
 import fitmon.core.command.RejectReason;
 import fitmon.core.command.ResultCodec;
+import fitmon.core.command.SignedCommand;
 import fitmon.core.command.Subscribe;
 import fitmon.core.command.Tick;
 import fitmon.core.command.Touch;
 import fitmon.core.command.Unsubscribe;
+import fitmon.core.crypto.SignatureAlgorithm;
 import fitmon.core.crypto.VerificationKey;
 import fitmon.core.event.CanonicalJson;
 import fitmon.core.event.Event;
@@ -33,6 +35,7 @@ import fitmon.core.event.EventJson;
 import fitmon.core.event.EventSigning;
 import fitmon.core.event.MalformedEventException;
 import fitmon.core.pki.CertificateRejectedException;
+import fitmon.core.pki.GatewayCertificateVerifier;
 import fitmon.core.pki.ProbeCertificateVerifier;
 import fitmon.core.pki.ProbeIdentity;
 import fitmon.core.wire.WireFormatException;
@@ -55,10 +58,15 @@ public final class BrokerStateMachine {
     private final StateMachineConfig config;
     private final ProbeCertificateVerifier certificates;
     private final EventVerifier verifier;
+    private final GatewayCertificateVerifier gateways;
     private StateListener listener = StateListener.NONE;
 
     private final TreeMap<String, Channel> channels = new TreeMap<>();
     private final IdleExpiry expiry = new IdleExpiry();
+    /** Nonces of signed commands per gateway name: agreed state, in the snapshot. */
+    private final TreeMap<String, ReplayWindow> gatewayNonces = new TreeMap<>();
+    /** Nonces of signed unordered commands: local, like the rest of the unordered path. */
+    private final Map<String, ReplayWindow> unorderedGatewayNonces = new HashMap<>();
     private long appliedCommands;
     private long consensusTimeMillis;
 
@@ -73,6 +81,7 @@ public final class BrokerStateMachine {
     public BrokerStateMachine(StateMachineConfig config, EventVerifier verifier) {
         this.config = config;
         this.verifier = verifier;
+        this.gateways = config.caPublicKey() == null ? null : new GatewayCertificateVerifier(config.caPublicKey());
         this.certificates = config.caPublicKey() == null ? null : new ProbeCertificateVerifier(config.caPublicKey());
     }
 
@@ -82,16 +91,71 @@ public final class BrokerStateMachine {
 
     // ---------------------------------------------------------------- ordered commands
 
-    /** Decodes, applies and encodes one ordered command; undecodable bytes get a typed refusal. */
+    /** One command as the replica shell sees it: its type (for metrics) and its result. */
+    public record Applied(String commandType, CommandResult result) {
+    }
+
+    /** Decodes, authenticates, applies and encodes one ordered command. */
     public byte[] applyOrdered(byte[] command, long consensusMillis) {
+        return ResultCodec.encode(applyOrderedBytes(command, consensusMillis).result());
+    }
+
+    /**
+     * Applies the bytes of one ordered command: with signed commands required, a
+     * {@link SignedCommand} from a gateway certified by the CA, with a nonce not seen before;
+     * otherwise a bare {@link CommandCodec} command. Everything else gets a typed refusal.
+     */
+    public Applied applyOrderedBytes(byte[] bytes, long consensusMillis) {
+        advance(consensusMillis);
+        byte[] commandBytes = bytes;
+        if (config.requireSignedCommands()) {
+            Authenticated authenticated = authenticate(bytes);
+            if (authenticated.refusal != null) {
+                return new Applied("Unauthenticated", authenticated.refusal);
+            }
+            String replay = gatewayNonces.computeIfAbsent(authenticated.gateway, g -> new ReplayWindow())
+                    .admit(authenticated.signed.nonce(), "nonce of gateway " + authenticated.gateway);
+            if (replay != null) {
+                return new Applied("Replayed", reject(RejectReason.COMMAND_REPLAYED, replay));
+            }
+            commandBytes = authenticated.signed.command();
+        }
         BrokerCommand decoded;
         try {
-            decoded = CommandCodec.decode(command);
+            decoded = CommandCodec.decode(commandBytes);
         } catch (WireFormatException e) {
-            advance(consensusMillis);
-            return ResultCodec.encode(reject(RejectReason.MALFORMED_COMMAND, e.getMessage()));
+            return new Applied("Malformed", reject(RejectReason.MALFORMED_COMMAND, e.getMessage()));
         }
-        return ResultCodec.encode(applyOrdered(decoded, consensusMillis));
+        return new Applied(decoded.getClass().getSimpleName(), apply(decoded));
+    }
+
+    private record Authenticated(SignedCommand signed, String gateway, CommandResult.Rejected refusal) {
+        static Authenticated refused(String detail) {
+            return new Authenticated(null, null, reject(RejectReason.COMMAND_UNAUTHENTICATED, detail));
+        }
+    }
+
+    /** Checks a signed command's gateway certificate (at consensus time) and signature. */
+    private Authenticated authenticate(byte[] bytes) {
+        if (gateways == null) {
+            return Authenticated.refused("no fitmon CA key is configured on this broker, so no gateway can be trusted");
+        }
+        SignedCommand signed;
+        try {
+            signed = SignedCommand.decode(bytes);
+        } catch (WireFormatException e) {
+            return Authenticated.refused(e.getMessage());
+        }
+        GatewayCertificateVerifier.Gateway gateway;
+        try {
+            gateway = gateways.verify(signed.certificate(), consensusTimeMillis);
+        } catch (CertificateRejectedException e) {
+            return Authenticated.refused(e.getMessage());
+        }
+        if (!gateway.key().verify(SignatureAlgorithm.ED25519, signed.signingBytes(), signed.signature())) {
+            return Authenticated.refused("the signature of gateway " + gateway.name() + " does not verify");
+        }
+        return new Authenticated(signed, gateway.name(), null);
     }
 
     /**
@@ -100,6 +164,10 @@ public final class BrokerStateMachine {
      */
     public CommandResult applyOrdered(BrokerCommand command, long consensusMillis) {
         advance(consensusMillis);
+        return apply(command);
+    }
+
+    private CommandResult apply(BrokerCommand command) {
         if (command instanceof CreateChannel c) {
             return create(c);
         } else if (command instanceof DeleteChannel d) {
@@ -385,15 +453,33 @@ public final class BrokerStateMachine {
 
     // ---------------------------------------------------------------- unordered commands
 
-    /** Decodes and applies a command that bypassed ordering (only publishes to CFT_NO_* channels). */
+    /** Decodes, authenticates and applies a command that bypassed ordering (publishes to CFT_NO_* channels). */
     public byte[] applyUnordered(byte[] command) {
+        return ResultCodec.encode(applyUnorderedBytes(command));
+    }
+
+    /** As {@link #applyOrderedBytes}, for the unordered path; nonces are checked in local state. */
+    public CommandResult applyUnorderedBytes(byte[] bytes) {
+        byte[] commandBytes = bytes;
+        if (config.requireSignedCommands()) {
+            Authenticated authenticated = authenticate(bytes);
+            if (authenticated.refusal != null) {
+                return authenticated.refusal;
+            }
+            String replay = unorderedGatewayNonces.computeIfAbsent(authenticated.gateway, g -> new ReplayWindow())
+                    .admit(authenticated.signed.nonce(), "nonce of gateway " + authenticated.gateway);
+            if (replay != null) {
+                return reject(RejectReason.COMMAND_REPLAYED, replay);
+            }
+            commandBytes = authenticated.signed.command();
+        }
         BrokerCommand decoded;
         try {
-            decoded = CommandCodec.decode(command);
+            decoded = CommandCodec.decode(commandBytes);
         } catch (WireFormatException e) {
-            return ResultCodec.encode(reject(RejectReason.MALFORMED_COMMAND, e.getMessage()));
+            return reject(RejectReason.MALFORMED_COMMAND, e.getMessage());
         }
-        return ResultCodec.encode(applyUnordered(decoded));
+        return applyUnordered(decoded);
     }
 
     /**
@@ -504,7 +590,7 @@ public final class BrokerStateMachine {
 
     /** The whole agreed state in a canonical binary encoding. */
     public byte[] snapshot() {
-        return StateSnapshotCodec.write(appliedCommands, consensusTimeMillis, channels.values());
+        return StateSnapshotCodec.write(appliedCommands, consensusTimeMillis, channels.values(), gatewayNonces);
     }
 
     /** Replaces the agreed state by a snapshot; unordered local logs of vanished channels are dropped. */
@@ -517,6 +603,8 @@ public final class BrokerStateMachine {
             expiry.track(channel);
         }
         appliedCommands = image.appliedCommands();
+        gatewayNonces.clear();
+        gatewayNonces.putAll(image.gatewayNonces());
         consensusTimeMillis = image.consensusTimeMillis();
         // Keep local logs only for channels that survived: same TAG and same creation, unordered.
         unordered.entrySet().removeIf(entry -> {

@@ -12,9 +12,11 @@ import java.security.PublicKey;
  * @param maxChannels       most channels at once
  * @param maxRetainedEvents upper bound for any channel's retention by count
  * @param maxRetainedBytes  upper bound for any channel's retention by bytes
+ * @param requireSignedCommands accept only commands signed by a gateway certified by the CA
+ *                          ({@link fitmon.core.command.SignedCommand}); off, bare commands are accepted
  */
 public record StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int maxBatchEvents, int maxChannels,
-                                 int maxRetainedEvents, long maxRetainedBytes) {
+                                 int maxRetainedEvents, long maxRetainedBytes, boolean requireSignedCommands) {
 
     public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_BATCH_EVENTS = 1000;
@@ -27,6 +29,17 @@ public record StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int m
             throw new IllegalArgumentException("state machine limits out of range: maxEventBytes >= 256, "
                     + "maxBatchEvents >= 1, maxChannels >= 1, maxRetainedEvents >= 1, maxRetainedBytes >= 1024");
         }
+    }
+
+    /** Bare commands accepted: for embedding and tests of the state machine alone. */
+    public StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int maxBatchEvents, int maxChannels,
+                              int maxRetainedEvents, long maxRetainedBytes) {
+        this(caPublicKey, maxEventBytes, maxBatchEvents, maxChannels, maxRetainedEvents, maxRetainedBytes, false);
+    }
+
+    public StateMachineConfig withSignedCommands(boolean required) {
+        return new StateMachineConfig(caPublicKey, maxEventBytes, maxBatchEvents, maxChannels, maxRetainedEvents,
+                maxRetainedBytes, required);
     }
 
     public static StateMachineConfig defaults(PublicKey caPublicKey) {

@@ -26,13 +26,15 @@ final class StateSnapshotCodec {
     private static final int MAX_STRING = 4096;
     private static final int MAX_BLOB = 1 << 20;
 
-    record Image(long appliedCommands, long consensusTimeMillis, List<Channel> channels) {
+    record Image(long appliedCommands, long consensusTimeMillis, List<Channel> channels,
+                 java.util.TreeMap<String, ReplayWindow> gatewayNonces) {
     }
 
     private StateSnapshotCodec() {
     }
 
-    static byte[] write(long appliedCommands, long consensusTimeMillis, Collection<Channel> channels) {
+    static byte[] write(long appliedCommands, long consensusTimeMillis, Collection<Channel> channels,
+                        java.util.SortedMap<String, ReplayWindow> gatewayNonces) {
         WireWriter w = new WireWriter(4096);
         w.writeInt(MAGIC).writeLong(appliedCommands).writeLong(consensusTimeMillis).writeInt(channels.size());
         for (Channel c : channels) {
@@ -54,6 +56,13 @@ final class StateSnapshotCodec {
             for (LoggedEvent e : c.log.entries()) {
                 w.writeLong(e.channelSeq()).writeLong(e.orderedAtMillis()).writeString(e.probeId()).writeLong(e.seq())
                         .writeBytes(e.envelope());
+            }
+        }
+        w.writeInt(gatewayNonces.size());
+        for (Map.Entry<String, ReplayWindow> g : gatewayNonces.entrySet()) {
+            w.writeString(g.getKey()).writeLong(g.getValue().highest).writeInt(g.getValue().seen.size());
+            for (long nonce : g.getValue().seen) {
+                w.writeLong(nonce);
             }
         }
         return w.toByteArray();
@@ -104,7 +113,19 @@ final class StateSnapshotCodec {
             }
             channels.add(channel);
         }
+        java.util.TreeMap<String, ReplayWindow> gatewayNonces = new java.util.TreeMap<>();
+        int gateways = r.readCount(Integer.MAX_VALUE, 1);
+        for (int g = 0; g < gateways; g++) {
+            String name = r.readString(MAX_STRING);
+            ReplayWindow window = new ReplayWindow();
+            window.highest = r.readLong();
+            int seen = r.readCount(Integer.MAX_VALUE, 8);
+            for (int i = 0; i < seen; i++) {
+                window.seen.add(r.readLong());
+            }
+            gatewayNonces.put(name, window);
+        }
         r.expectEnd();
-        return new Image(applied, time, channels);
+        return new Image(applied, time, channels, gatewayNonces);
     }
 }

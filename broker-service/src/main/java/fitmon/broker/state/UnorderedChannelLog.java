@@ -2,7 +2,6 @@ package fitmon.broker.state;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * What one replica received on an unordered (CFT_NO_*) channel, in its own arrival order. Not
@@ -15,12 +14,10 @@ import java.util.TreeSet;
  */
 final class UnorderedChannelLog {
 
-    static final int REPLAY_WINDOW = 4096;
-
     /** Creation time of the channel this log belongs to, telling a re-created TAG from the old one. */
     final long channelCreatedAtMillis;
     final ChannelLog log = new ChannelLog();
-    private final Map<String, ProbeWindow> windows = new HashMap<>();
+    private final Map<String, ReplayWindow> windows = new HashMap<>();
     long lastLocalSeq;
 
     UnorderedChannelLog(long channelCreatedAtMillis) {
@@ -29,23 +26,6 @@ final class UnorderedChannelLog {
 
     /** Null if accepted (and recorded), else why not. */
     String admitSeq(String probeId, long seq) {
-        ProbeWindow window = windows.computeIfAbsent(probeId, p -> new ProbeWindow());
-        if (seq <= window.highest - REPLAY_WINDOW) {
-            return "seq " + seq + " of probe " + probeId + " is older than the replay window (highest seen "
-                    + window.highest + ", window " + REPLAY_WINDOW + ")";
-        }
-        if (!window.seen.add(seq)) {
-            return "seq " + seq + " of probe " + probeId + " was already accepted";
-        }
-        window.highest = Math.max(window.highest, seq);
-        while (!window.seen.isEmpty() && window.seen.first() <= window.highest - REPLAY_WINDOW) {
-            window.seen.pollFirst();
-        }
-        return null;
-    }
-
-    private static final class ProbeWindow {
-        long highest;
-        final TreeSet<Long> seen = new TreeSet<>();
+        return windows.computeIfAbsent(probeId, p -> new ReplayWindow()).admit(seq, "seq of probe " + probeId);
     }
 }

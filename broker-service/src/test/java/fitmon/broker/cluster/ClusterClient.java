@@ -1,6 +1,14 @@
 package fitmon.broker.cluster;
 
+import java.security.KeyPair;
+import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
+import java.time.Instant;
+
+import fitmon.core.command.CommandSigner;
+import fitmon.core.crypto.MessageSigner;
+import fitmon.core.crypto.SignatureAlgorithm;
+import fitmon.core.pki.CertificateAuthority;
 
 import fitmon.replication.OrderingClient;
 import fitmon.replication.ReplicationSettings;
@@ -12,9 +20,28 @@ final class ClusterClient {
     private ClusterClient() {
     }
 
-    static OrderingClient connect(BrokerCluster cluster) {
+    /** Bare commands, unsigned: what an intruder on the client port could send. */
+    static OrderingClient connectUnsigned(BrokerCluster cluster, int firstClientId, boolean healthView) {
         ReplicationSettings settings = ReplicationSettings.of(ReplicationSettings.parsePeers(cluster.peerAddresses()), cluster.f())
                 .withOrderingTimeout(Duration.ofSeconds(1));
-        return new BftSmartOrderingClient(settings, 2000, 4, Duration.ofSeconds(60));
+        return new BftSmartOrderingClient(settings, firstClientId, 4, Duration.ofSeconds(60), healthView);
+    }
+
+    /** Commands signed by a gateway certified by the cluster's CA. */
+    static OrderingClient connect(BrokerCluster cluster, CertificateAuthority ca, int firstClientId, boolean healthView) {
+        KeyPair keys = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519);
+        Instant now = Instant.now();
+        try {
+            byte[] certificate = ca.issueGatewayCertificate("gateway-" + firstClientId, keys.getPublic(),
+                    now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1))).getEncoded();
+            return new GatewaySignedClient(connectUnsigned(cluster, firstClientId, healthView),
+                    new CommandSigner(certificate, keys.getPrivate()));
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static OrderingClient connect(BrokerCluster cluster, CertificateAuthority ca) {
+        return connect(cluster, ca, 2000, true);
     }
 }

@@ -3,6 +3,8 @@ package fitmon.broker.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +16,7 @@ import fitmon.core.channel.ChannelClass;
 import fitmon.core.command.BrokerCommand;
 import fitmon.core.command.ChannelRetention;
 import fitmon.core.command.CommandCodec;
+import fitmon.core.command.CommandSigner;
 import fitmon.core.command.CommandResult;
 import fitmon.core.command.CreateChannel;
 import fitmon.core.command.EventOutcome;
@@ -22,6 +25,7 @@ import fitmon.core.command.RegisterProbe;
 import fitmon.core.command.RejectReason;
 import fitmon.core.command.ResultCodec;
 import fitmon.core.command.Subscribe;
+import fitmon.core.crypto.MessageSigner;
 import fitmon.core.crypto.SignatureAlgorithm;
 import fitmon.core.event.Event;
 import fitmon.core.event.EventJson;
@@ -72,7 +76,7 @@ class FourReplicaClusterIT {
         cluster.startAll();
         // The library's constructor returns once every replica of the group has connected.
         BrokerCluster.await("every replica to report READY", AGREEMENT, () -> allReady());
-        client = ClusterClient.connect(cluster);
+        client = ClusterClient.connect(cluster, ca);
         CommandResult created = order(new CreateChannel(BFT, ChannelClass.BFT, 0, 10, 10,
                 new ChannelRetention(100_000, 256L * 1024 * 1024)));
         assertThat(created).isInstanceOf(CommandResult.Accepted.class);
@@ -180,6 +184,50 @@ class FourReplicaClusterIT {
 
     @Test
     @Order(3)
+    void commandsNotSignedByACertifiedGatewayAreRefusedEverywhere() throws Exception {
+        CreateChannel intruderChannel = CreateChannel.withDefaults("it.intruder", ChannelClass.BFT);
+        byte[] bare = CommandCodec.encode(intruderChannel);
+        KeyPair keys = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519);
+        Instant now = Instant.now();
+        byte[] probeCertificate = ca.issueProbeCertificate("posing-gateway", keys.getPublic(), now.minusSeconds(3600),
+                now.plusSeconds(3600)).getEncoded();
+        byte[] rogueGateway = CertificateAuthority.generate("rogue").issueGatewayCertificate("gw", keys.getPublic(),
+                now.minusSeconds(3600), now.plusSeconds(3600)).getEncoded();
+        byte[] goodGateway = ca.issueGatewayCertificate("gw-replay", keys.getPublic(), now.minusSeconds(3600),
+                now.plusSeconds(3600)).getEncoded();
+        byte[] signedOnce = new CommandSigner(goodGateway, keys.getPrivate())
+                .sign(CreateChannel.withDefaults("it.replayed", ChannelClass.CFT_O));
+        byte[] otherKey = new CommandSigner(goodGateway, MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519).getPrivate())
+                .sign(bare);
+
+        try (OrderingClient intruder = ClusterClient.connectUnsigned(cluster, 2100, true)) {
+            // f+1 replicas must agree on each refusal, so every reply below is what correct replicas decided
+            assertThat(rawOrder(intruder, bare)).extracting(r -> ((CommandResult.Rejected) r).reason())
+                    .isEqualTo(RejectReason.COMMAND_UNAUTHENTICATED);
+            assertThat(rawOrder(intruder, new CommandSigner(probeCertificate, keys.getPrivate()).sign(bare)))
+                    .extracting(r -> ((CommandResult.Rejected) r).reason()).isEqualTo(RejectReason.COMMAND_UNAUTHENTICATED);
+            assertThat(rawOrder(intruder, new CommandSigner(rogueGateway, keys.getPrivate()).sign(bare)))
+                    .extracting(r -> ((CommandResult.Rejected) r).reason()).isEqualTo(RejectReason.COMMAND_UNAUTHENTICATED);
+            assertThat(rawOrder(intruder, otherKey))
+                    .extracting(r -> ((CommandResult.Rejected) r).reason()).isEqualTo(RejectReason.COMMAND_UNAUTHENTICATED);
+            // a genuine signed command is accepted once; the same bytes replayed are refused
+            assertThat(rawOrder(intruder, signedOnce)).isInstanceOf(CommandResult.Accepted.class);
+            assertThat(rawOrder(intruder, signedOnce)).extracting(r -> ((CommandResult.Rejected) r).reason())
+                    .isEqualTo(RejectReason.COMMAND_REPLAYED);
+        }
+        awaitSameDigest(List.of(0, 1, 2, 3));
+        for (int r = 0; r < cluster.n(); r++) {
+            assertThat(cluster.raw(r, "/api/v1/channels/it.intruder").statusCode()).isEqualTo(404);
+            assertThat(cluster.get(r, "/api/v1/channels/it.replayed")).isNotNull();
+        }
+    }
+
+    private static CommandResult rawOrder(OrderingClient client, byte[] bytes) throws Exception {
+        return ResultCodec.decode(client.submitOrdered(bytes).get(60, TimeUnit.SECONDS));
+    }
+
+    @Test
+    @Order(4)
     void forgedEventsAreRefusedEverywhereAndLoggedNowhere() throws Exception {
         TestProbe victim = bftProbes.get(0);
         Event genuine = victim.next(BFT);
@@ -233,7 +281,7 @@ class FourReplicaClusterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void orderingGoesOnWithOneReplicaKilled() throws Exception {
         cluster.replica(3).kill();
         assertThat(cluster.replica(3).alive()).isFalse();
@@ -247,7 +295,7 @@ class FourReplicaClusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aReplicaRestartedWithEmptyStateCatchesUp() throws Exception {
         cluster.replica(3).start();
         BrokerCluster.await("replica 3 to answer again", AGREEMENT, () -> cluster.replicaStatus(3) != null);
@@ -263,7 +311,7 @@ class FourReplicaClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void orderingGoesOnWhenTheLeaderIsKilled() throws Exception {
         // Replica 0 leads the first regency; killing it forces a leader change.
         cluster.replica(0).kill();

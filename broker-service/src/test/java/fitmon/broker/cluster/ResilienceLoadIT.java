@@ -26,8 +26,6 @@ import fitmon.core.command.ResultCodec;
 import fitmon.core.crypto.SignatureAlgorithm;
 import fitmon.core.pki.CertificateAuthority;
 import fitmon.replication.OrderingClient;
-import fitmon.replication.ReplicationSettings;
-import fitmon.replication.bftsmart.BftSmartOrderingClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -81,9 +79,7 @@ class ResilienceLoadIT {
                 }
                 return true;
             });
-            ReplicationSettings settings = ReplicationSettings.of(ReplicationSettings.parsePeers(cluster.peerAddresses()), 1)
-                    .withOrderingTimeout(Duration.ofSeconds(1));
-            try (OrderingClient client = new BftSmartOrderingClient(settings, 3000, 4, Duration.ofSeconds(60), healthView)) {
+            try (OrderingClient client = ClusterClient.connect(cluster, ca, 3000, healthView)) {
                 order(client, new CreateChannel(TAG, ChannelClass.BFT, 0, WORKERS, 10, new ChannelRetention(1000, 1 << 20)));
                 List<TestProbe> probes = new ArrayList<>();
                 for (int i = 0; i < WORKERS; i++) {

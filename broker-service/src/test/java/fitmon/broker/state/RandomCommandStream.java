@@ -1,6 +1,7 @@
 package fitmon.broker.state;
 
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,6 +15,7 @@ import fitmon.core.channel.ChannelClass;
 import fitmon.core.command.BrokerCommand;
 import fitmon.core.command.ChannelRetention;
 import fitmon.core.command.CommandCodec;
+import fitmon.core.command.CommandSigner;
 import fitmon.core.command.CreateChannel;
 import fitmon.core.command.DeleteChannel;
 import fitmon.core.command.Publish;
@@ -26,6 +28,7 @@ import fitmon.core.crypto.SignatureAlgorithm;
 import fitmon.core.crypto.VerificationKey;
 import fitmon.core.event.Event;
 import fitmon.core.event.EventJson;
+import fitmon.core.pki.CertificateAuthority;
 import fitmon.core.wire.WireWriter;
 
 /**
@@ -38,7 +41,8 @@ import fitmon.core.wire.WireWriter;
 final class RandomCommandStream {
 
     /** Limits small enough that the stream runs into all of them. */
-    static final StateMachineConfig CONFIG = new StateMachineConfig(TestKeys.CA.publicKey(), 1536, 6, 8, 200, 64 * 1024);
+    static final StateMachineConfig CONFIG = new StateMachineConfig(TestKeys.CA.publicKey(), 1536, 6, 8, 200, 64 * 1024)
+            .withSignedCommands(true);
 
     record Step(boolean ordered, byte[] command, long consensusMillis) {
     }
@@ -137,6 +141,10 @@ final class RandomCommandStream {
     private final Map<String, Long> seqs = new HashMap<>();
     private final Map<String, List<byte[]>> recent = new HashMap<>();
     private long now = TestKeys.T0_MS;
+    private final CommandSigner gatewayA = gateway(TestKeys.CA, "gw-a");
+    private final CommandSigner gatewayB = gateway(TestKeys.CA, "gw-b");
+    private final CommandSigner rogueGateway = gateway(TestKeys.ROGUE_CA, "gw-a");
+    private final List<byte[]> sealed = new ArrayList<>();
 
     private RandomCommandStream(long seed) {
         this.rnd = new Random(seed);
@@ -166,7 +174,41 @@ final class RandomCommandStream {
                 model.appliedCommands(), model.consensusTimeMillis());
     }
 
+    private static CommandSigner gateway(CertificateAuthority ca, String name) {
+        KeyPair keys = TestKeys.keyPair(name + "@" + ca.hashCode(), SignatureAlgorithm.ED25519);
+        try {
+            return new CommandSigner(ca.issueGatewayCertificate(name, keys.getPublic(), TestKeys.VALID_FROM,
+                    TestKeys.VALID_UNTIL).getEncoded(), keys.getPrivate());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** As a gateway submits it, mostly; sometimes bare, from a rogue gateway, or a replay. */
+    private Step seal(Step step) {
+        int r = rnd.nextInt(100);
+        byte[] bytes;
+        if (r < 2) {
+            bytes = step.command();
+        } else if (r < 3) {
+            bytes = rogueGateway.sign(step.command());
+        } else if (r < 5 && !sealed.isEmpty()) {
+            bytes = sealed.get(rnd.nextInt(sealed.size()));
+        } else {
+            bytes = (rnd.nextBoolean() ? gatewayA : gatewayB).sign(step.command());
+            sealed.add(bytes);
+            if (sealed.size() > 50) {
+                sealed.remove(0);
+            }
+        }
+        return new Step(step.ordered(), bytes, step.consensusMillis());
+    }
+
     private Step next() {
+        return seal(nextBare());
+    }
+
+    private Step nextBare() {
         advanceTime();
         int r = rnd.nextInt(100);
         if (r < 8) {

@@ -103,9 +103,9 @@ class UnorderedPublishTest {
         // far ahead, then anything older than the window is refused
         long high = 10_000;
         assertThat(only(sm.applyUnordered(publish(TAG, web01.signedBytes(TAG, high))))).isInstanceOf(EventOutcome.Queued.class);
-        refused(only(sm.applyUnordered(publish(TAG, web01.signedBytes(TAG, high - UnorderedChannelLog.REPLAY_WINDOW)))),
+        refused(only(sm.applyUnordered(publish(TAG, web01.signedBytes(TAG, high - ReplayWindow.SIZE)))),
                 RejectReason.SEQ_NOT_INCREASING);
-        assertThat(only(sm.applyUnordered(publish(TAG, web01.signedBytes(TAG, high - UnorderedChannelLog.REPLAY_WINDOW + 1)))))
+        assertThat(only(sm.applyUnordered(publish(TAG, web01.signedBytes(TAG, high - ReplayWindow.SIZE + 1)))))
                 .isInstanceOf(EventOutcome.Queued.class);
 
         assertThat(sm.events(TAG, 0, 100)).extracting(e -> e.probeId() + "/" + e.seq())

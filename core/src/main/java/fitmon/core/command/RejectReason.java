@@ -3,6 +3,8 @@ package fitmon.core.command;
 /** Why the broker refused a command or an event. Stable names: they appear in the API. */
 public enum RejectReason {
     MALFORMED_COMMAND,
+    COMMAND_UNAUTHENTICATED,
+    COMMAND_REPLAYED,
     INVALID_TAG,
     INVALID_LIMITS,
     CHANNEL_EXISTS,

@@ -85,6 +85,27 @@ public final class CertificateAuthority {
         }
     }
 
+    /**
+     * Certifies a gateway's key: subject OU {@value #GATEWAY_UNIT}, CN the gateway's name. Replicas
+     * accept commands signed by such keys only.
+     */
+    public X509Certificate issueGatewayCertificate(String name, PublicKey gatewayKey, Instant notBefore, Instant notAfter) {
+        try {
+            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.OU, GATEWAY_UNIT)
+                    .addRDN(BCStyle.CN, name).build();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    commonName(certificateName()), serial(), Date.from(notBefore), Date.from(notAfter), subject, gatewayKey)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            return sign(builder, keyPair);
+        } catch (CertIOException e) {
+            throw new IllegalStateException("cannot build a gateway certificate", e);
+        }
+    }
+
+    /** The subject OU that marks a gateway certificate. */
+    public static final String GATEWAY_UNIT = "fitmon-gateway";
+
     private String certificateName() {
         return ProbeCertificateVerifier.commonNameOf(certificate.getSubjectX500Principal().getEncoded());
     }

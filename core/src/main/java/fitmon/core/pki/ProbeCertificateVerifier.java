@@ -49,6 +49,10 @@ public final class ProbeCertificateVerifier {
             throw new CertificateRejectedException(CertificateRejectedException.Reason.EXPIRED,
                     "certificate expired at " + cert.getNotAfter().toInstant());
         }
+        if (isGateway(cert.getSubjectX500Principal().getEncoded())) {
+            throw new CertificateRejectedException(CertificateRejectedException.Reason.NO_PROBE_ID,
+                    "a gateway certificate is not a probe certificate");
+        }
         String probeId = commonNameOf(cert.getSubjectX500Principal().getEncoded());
         if (!TagSyntax.isValid(probeId)) {
             throw new CertificateRejectedException(CertificateRejectedException.Reason.NO_PROBE_ID,
@@ -62,6 +66,16 @@ public final class ProbeCertificateVerifier {
                     "certificate key not accepted: " + e.getMessage());
         }
         return new ProbeIdentity(probeId, spki, cert.getSerialNumber(), cert.getNotAfter().getTime());
+    }
+
+    /** Whether a DER X.500 name carries the gateway OU. */
+    static boolean isGateway(byte[] encodedName) {
+        for (RDN unit : X500Name.getInstance(encodedName).getRDNs(BCStyle.OU)) {
+            if (CertificateAuthority.GATEWAY_UNIT.equals(IETFUtils.valueToString(unit.getFirst().getValue()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The CN of a DER X.500 name, or null if it has none. */

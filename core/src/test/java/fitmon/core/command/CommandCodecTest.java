@@ -125,6 +125,24 @@ class CommandCodecTest {
     }
 
     @Test
+    void signedCommandsRoundTripAndEveryTruncationIsAFormatError() {
+        java.security.KeyPair keys = fitmon.core.crypto.MessageSigner.generateKeyPair(fitmon.core.crypto.SignatureAlgorithm.ED25519);
+        byte[] encoded = new CommandSigner(new byte[] {0x30, 1, 2}, keys.getPrivate()).sign(new Tick());
+        SignedCommand signed = SignedCommand.decode(encoded);
+        assertThat(signed.certificate()).containsExactly(0x30, 1, 2);
+        assertThat(CommandCodec.decode(signed.command())).isInstanceOf(Tick.class);
+        assertThat(signed.encode()).isEqualTo(encoded);
+        assertThat(SignedCommand.signingBytes(signed.certificate(), signed.nonce() + 1, signed.command()))
+                .isNotEqualTo(signed.signingBytes());
+        for (int length = 0; length < encoded.length; length++) {
+            byte[] prefix = Arrays.copyOf(encoded, length);
+            assertThatThrownBy(() -> SignedCommand.decode(prefix)).isInstanceOf(WireFormatException.class);
+        }
+        assertThatThrownBy(() -> SignedCommand.decode(CommandCodec.encode(new Tick())))
+                .hasMessageContaining("must be signed by a gateway");
+    }
+
+    @Test
     void invalidUtf8IsAFormatError() {
         byte[] bytes = new WireWriter().writeByte(0x46).writeByte(1).writeByte(2).writeBytes(new byte[] {(byte) 0xC3}).toByteArray();
         assertThatThrownBy(() -> CommandCodec.decode(bytes)).hasMessageContaining("UTF-8");
