@@ -71,6 +71,9 @@ public final class BftSmartReplica implements AutoCloseable {
     }
 
     private void run() {
+        Thread watch = new Thread(this::reportWhileWaiting, "fitmon-replica-" + replicaId + "-waiting");
+        watch.setDaemon(true);
+        watch.start();
         try {
             LOG.info("replica {} of {} (f={}) connecting to its peers", replicaId, settings.n(), settings.f());
             if (keys == null) {
@@ -94,6 +97,49 @@ public final class BftSmartReplica implements AutoCloseable {
             LOG.error("replica {} failed to start: {}", replicaId, e.toString(), e);
             state.set(ReplicaState.STOPPED);
             ready.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Every 30 s while the group has not formed, says which peers accept TCP connections on their
+     * replica port (port+1). All reachable and still waiting usually means a key mismatch: the
+     * library drops links whose signature does not verify with the public key configured for that
+     * peer, and only prints "sent an invalid signature!".
+     */
+    private void reportWhileWaiting() {
+        long started = System.nanoTime();
+        while (state.get() == ReplicaState.WAITING_FOR_PEERS) {
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (state.get() != ReplicaState.WAITING_FOR_PEERS) {
+                return;
+            }
+            java.util.List<Integer> reachable = new java.util.ArrayList<>();
+            java.util.List<Integer> unreachable = new java.util.ArrayList<>();
+            for (fitmon.replication.Peer peer : settings.peers()) {
+                if (peer.id() == replicaId) {
+                    continue;
+                }
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.connect(new java.net.InetSocketAddress(peer.host(), peer.port() + 1), 1000);
+                    reachable.add(peer.id());
+                } catch (java.io.IOException e) {
+                    unreachable.add(peer.id());
+                }
+            }
+            long waited = (System.nanoTime() - started) / 1_000_000_000L;
+            if (unreachable.isEmpty()) {
+                LOG.warn("replica {} still waiting for its group after {} s although every peer {} accepts connections: "
+                        + "check that each replica's public key in the configuration matches that replica's private key "
+                        + "(the library drops links it cannot authenticate)", replicaId, waited, reachable);
+            } else {
+                LOG.warn("replica {} still waiting for its group after {} s: peers {} do not accept connections yet "
+                        + "(all {} replicas must be up once before anything is ordered)", replicaId, waited, unreachable,
+                        settings.n());
+            }
         }
     }
 
