@@ -59,7 +59,11 @@ public final class ResultCodec {
         return new String(utf8, 0, end, StandardCharsets.UTF_8) + "...";
     }
 
+    /** @throws WireFormatException with a readable reason for anything that is not a result */
     public static CommandResult decode(byte[] bytes) {
+        if (bytes == null) {
+            throw new WireFormatException("no result");
+        }
         WireReader r = new WireReader(bytes);
         CommandResult result = switch (r.readByte()) {
             case ACCEPTED -> new CommandResult.Accepted(r.readString(MAX_DETAIL_BYTES));

@@ -24,9 +24,9 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 public final class VerificationKey {
 
     /** Order of the NIST P-256 group, to recognise the curve whatever provider parsed the key. */
-    private static final BigInteger P256_ORDER = new BigInteger(
+    static final BigInteger P256_ORDER = new BigInteger(
             "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
-    private static final int MIN_RSA_BITS = 2048;
+    static final int MIN_RSA_BITS = 2048;
 
     private final byte[] spki;
     private final SignatureAlgorithm compatibleAlgorithm;
@@ -57,13 +57,21 @@ public final class VerificationKey {
         String oid = info.getAlgorithm().getAlgorithm().getId();
         switch (oid) {
             case "1.3.101.112" -> {
-                byte[] raw = info.getPublicKeyData().getOctets();
-                if (raw.length != Ed25519PublicKeyParameters.KEY_SIZE) {
-                    throw new GeneralSecurityException("Ed25519 public key must be 32 bytes");
+                byte[] raw;
+                Ed25519PublicKeyParameters point;
+                try {
+                    // BouncyCastle throws unchecked exceptions for a key string with padding bits
+                    // and for 32 bytes that are not a curve point; both are bad input, not bugs.
+                    raw = info.getPublicKeyData().getOctets();
+                    if (raw.length != Ed25519PublicKeyParameters.KEY_SIZE) {
+                        throw new GeneralSecurityException("Ed25519 public key must be 32 bytes");
+                    }
+                    point = new Ed25519PublicKeyParameters(raw, 0);
+                } catch (RuntimeException e) {
+                    throw new GeneralSecurityException("Ed25519 public key is malformed or not a valid curve point");
                 }
                 PublicKey jca = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(copy));
-                return new VerificationKey(copy, SignatureAlgorithm.ED25519, jca,
-                        new Ed25519PublicKeyParameters(raw, 0));
+                return new VerificationKey(copy, SignatureAlgorithm.ED25519, jca, point);
             }
             case "1.2.840.10045.2.1" -> {
                 PublicKey jca = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(copy));

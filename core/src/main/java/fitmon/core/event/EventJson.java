@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 
 import fitmon.core.channel.TagSyntax;
@@ -81,7 +82,7 @@ public final class EventJson {
         if (data == null || !data.isObject()) {
             throw new MalformedEventException("data must be a JSON object");
         }
-        requireFiniteNumbers(data);
+        requireCanonicalizable(data);
         return new Event(probeId, tag, seq, ts, data, signature(node.get("sig")));
     }
 
@@ -89,15 +90,37 @@ public final class EventJson {
      * RFC 8785 numbers are IEEE doubles: a number beyond their range (1e400, a 400-digit integer)
      * has no canonical form, so it would either fail canonicalization or silently become
      * "Infinity". Refused here, like everything else the signature could not cover unambiguously.
+     * Likewise strings with an unpaired UTF-16 surrogate (a lone escaped surrogate is legal JSON
+     * but not I-JSON, which RFC 8785 requires): they have no UTF-8 form and would be signed as
+     * "?", the same bytes as a real "?".
      */
-    private static void requireFiniteNumbers(JsonNode node) throws MalformedEventException {
+    private static void requireCanonicalizable(JsonNode node) throws MalformedEventException {
         if (node.isNumber()) {
             if (!Double.isFinite(node.numberValue().doubleValue())) {
                 throw new MalformedEventException("data holds a number outside the range of an IEEE double");
             }
+        } else if (node.isString()) {
+            requireWellFormed(node.asString(), "data");
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> member : node.properties()) {
+                requireWellFormed(member.getKey(), "data");
+                requireCanonicalizable(member.getValue());
+            }
         } else if (node.isContainer()) {
             for (JsonNode child : node.values()) {
-                requireFiniteNumbers(child);
+                requireCanonicalizable(child);
+            }
+        }
+    }
+
+    private static void requireWellFormed(String s, String where) throws MalformedEventException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new MalformedEventException(where + " holds a string with an unpaired UTF-16 surrogate "
+                        + "(\\u" + Integer.toHexString(c) + "), which has no canonical form");
             }
         }
     }
@@ -110,6 +133,7 @@ public final class EventJson {
             throw new MalformedEventException("sig must be an object with exactly 'alg' and 'value'");
         }
         String alg = requiredString(sig, "alg");
+        requireWellFormed(alg, "sig.alg");
         String value = requiredString(sig, "value");
         EventSignature signature = new EventSignature(alg, value);
         if (signature.bytes() == null) {

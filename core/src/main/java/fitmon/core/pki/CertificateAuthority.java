@@ -12,6 +12,7 @@ import java.util.Date;
 
 import fitmon.core.crypto.MessageSigner;
 import fitmon.core.crypto.SignatureAlgorithm;
+import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -75,7 +76,7 @@ public final class CertificateAuthority {
     public X509Certificate issueProbeCertificate(String probeId, PublicKey probeKey, Instant notBefore, Instant notAfter) {
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    commonName(certificateName()), serial(), Date.from(notBefore), Date.from(notAfter),
+                    issuerName(), serial(), Date.from(notBefore), Date.from(notAfter),
                     commonName(probeId), probeKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -92,9 +93,9 @@ public final class CertificateAuthority {
     public X509Certificate issueGatewayCertificate(String name, PublicKey gatewayKey, Instant notBefore, Instant notAfter) {
         try {
             X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.OU, GATEWAY_UNIT)
-                    .addRDN(BCStyle.CN, name).build();
+                    .addRDN(BCStyle.CN, new DERUTF8String(name)).build();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    commonName(certificateName()), serial(), Date.from(notBefore), Date.from(notAfter), subject, gatewayKey)
+                    issuerName(), serial(), Date.from(notBefore), Date.from(notAfter), subject, gatewayKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             return sign(builder, keyPair);
@@ -106,8 +107,13 @@ public final class CertificateAuthority {
     /** The subject OU that marks a gateway certificate. */
     public static final String GATEWAY_UNIT = "fitmon-gateway";
 
-    private String certificateName() {
-        return ProbeCertificateVerifier.commonNameOf(certificate.getSubjectX500Principal().getEncoded());
+    /**
+     * The issuer of what this CA signs is its certificate's subject, byte for byte, so that X.509
+     * path validation links the two (RFC 5280 name chaining). Rebuilding it from the CN text would
+     * not: the text form escapes characters such as ',' and drops any other attribute.
+     */
+    private X500Name issuerName() {
+        return X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKeys) {
@@ -119,8 +125,13 @@ public final class CertificateAuthority {
         }
     }
 
+    /**
+     * The value is stored as a UTF8String exactly as given. Passing the text to BouncyCastle's
+     * string form instead would read a leading '#' as hex DER (so "#0c06..." would name another
+     * probe) and drop a leading backslash.
+     */
     private static X500Name commonName(String cn) {
-        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, cn).build();
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, new DERUTF8String(cn)).build();
     }
 
     private static BigInteger serial() {

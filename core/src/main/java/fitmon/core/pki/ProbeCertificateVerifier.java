@@ -49,6 +49,11 @@ public final class ProbeCertificateVerifier {
             throw new CertificateRejectedException(CertificateRejectedException.Reason.EXPIRED,
                     "certificate expired at " + cert.getNotAfter().toInstant());
         }
+        if (cert.getBasicConstraints() != -1) {
+            // The CA's own certificate verifies against the CA key and has a CN, but names no probe.
+            throw new CertificateRejectedException(CertificateRejectedException.Reason.NO_PROBE_ID,
+                    "a CA certificate is not a probe certificate");
+        }
         if (isGateway(cert.getSubjectX500Principal().getEncoded())) {
             throw new CertificateRejectedException(CertificateRejectedException.Reason.NO_PROBE_ID,
                     "a gateway certificate is not a probe certificate");
