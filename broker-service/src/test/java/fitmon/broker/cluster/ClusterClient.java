@@ -1,5 +1,9 @@
 package fitmon.broker.cluster;
 
+import fitmon.testkit.BrokerCluster;
+import fitmon.testkit.FreePorts;
+import fitmon.testkit.ServiceProcess;
+
 import java.security.KeyPair;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;

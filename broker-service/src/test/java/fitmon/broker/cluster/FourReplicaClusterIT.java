@@ -1,5 +1,9 @@
 package fitmon.broker.cluster;
 
+import fitmon.testkit.BrokerCluster;
+import fitmon.testkit.FreePorts;
+import fitmon.testkit.ServiceProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package fitmon.broker.cluster;
+package fitmon.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -7,30 +7,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** One broker-service replica running in its own JVM, started from the built executable jar. */
-final class BrokerProcess implements AutoCloseable {
+/**
+ * One fitmon service (a broker replica, the registry, the gateway) running in its own JVM, started
+ * from its built executable jar. Output goes to a log file; {@link #close()} stops the process.
+ */
+public final class ServiceProcess implements AutoCloseable {
 
-    private final int replicaId;
+    private final String name;
+    private final String jarProperty;
     private final int httpPort;
     private final List<String> arguments;
     private final Path logFile;
     private Process process;
 
-    BrokerProcess(int replicaId, int httpPort, List<String> arguments, Path logDirectory) {
-        this.replicaId = replicaId;
+    /**
+     * @param name        names the log file ({@code name.log}) and error messages
+     * @param jarProperty system property holding the path of the executable jar (set by the build)
+     * @param arguments   Spring Boot command-line arguments besides {@code --server.port}
+     */
+    public ServiceProcess(String name, String jarProperty, int httpPort, List<String> arguments, Path logDirectory) {
+        this.name = name;
+        this.jarProperty = jarProperty;
         this.httpPort = httpPort;
         this.arguments = List.copyOf(arguments);
-        this.logFile = logDirectory.resolve("replica-" + replicaId + ".log");
+        this.logFile = logDirectory.resolve(name + ".log");
     }
 
-    synchronized void start() throws IOException {
+    public synchronized void start() throws IOException {
         if (process != null && process.isAlive()) {
-            throw new IllegalStateException("replica " + replicaId + " is already running");
+            throw new IllegalStateException(name + " is already running");
         }
-        String jar = System.getProperty("fitmon.broker.jar");
+        String jar = System.getProperty(jarProperty);
         if (jar == null || !new File(jar).isFile()) {
-            throw new IllegalStateException("system property fitmon.broker.jar must name the built broker-service "
-                    + "executable jar (run through 'mvn verify'), got " + jar);
+            throw new IllegalStateException("system property " + jarProperty + " must name the built executable jar of "
+                    + name + " (run through 'mvn verify'), got " + jar);
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -40,7 +50,6 @@ final class BrokerProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar);
         command.add("--server.port=" + httpPort);
-        command.add("--fitmon.broker.replica-id=" + replicaId);
         command.addAll(arguments);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -49,7 +58,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no goodbye to the peers. */
-    synchronized void kill() throws InterruptedException {
+    public synchronized void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -68,19 +77,19 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    synchronized boolean alive() {
+    public synchronized boolean alive() {
         return process != null && process.isAlive();
     }
 
-    int replicaId() {
-        return replicaId;
+    public String name() {
+        return name;
     }
 
-    int httpPort() {
+    public int httpPort() {
         return httpPort;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 }

@@ -1,4 +1,4 @@
-package fitmon.broker.cluster;
+package fitmon.testkit;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,16 +23,21 @@ import tools.jackson.databind.json.JsonMapper;
  * n broker-service replicas in separate JVMs on free loopback ports, with HTTP access to each
  * replica's read API. Every process it starts is stopped by {@link #close()}.
  */
-final class BrokerCluster implements AutoCloseable {
+public final class BrokerCluster implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final int f;
     private final List<Integer> replicaPorts = new ArrayList<>();
-    private final List<BrokerProcess> replicas = new ArrayList<>();
+    private final List<ServiceProcess> replicas = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    BrokerCluster(int f, byte[] caPublicKeySpki, Path logDirectory) throws IOException {
+    public BrokerCluster(int f, byte[] caPublicKeySpki, Path logDirectory) throws IOException {
+        this(f, caPublicKeySpki, logDirectory, List.of());
+    }
+
+    /** @param extraArguments more {@code --name=value} settings given to every replica */
+    public BrokerCluster(int f, byte[] caPublicKeySpki, Path logDirectory, List<String> extraArguments) throws IOException {
         this.f = f;
         int n = 3 * f + 1;
         Files.createDirectories(logDirectory);
@@ -71,8 +76,10 @@ final class BrokerCluster implements AutoCloseable {
                 "--logging.level.bftsmart=WARN");
         for (int i = 0; i < n; i++) {
             List<String> arguments = new ArrayList<>(common);
+            arguments.addAll(extraArguments);
+            arguments.add("--fitmon.broker.replica-id=" + i);
             arguments.add("--fitmon.broker.keys.private-key-file=" + privateKeyFiles.get(i));
-            replicas.add(new BrokerProcess(i, FreePorts.single(), arguments, logDirectory));
+            replicas.add(new ServiceProcess("replica-" + i, "fitmon.broker.jar", FreePorts.single(), arguments, logDirectory));
         }
     }
 
@@ -81,30 +88,35 @@ final class BrokerCluster implements AutoCloseable {
                 + "\n-----END " + type + "-----\n";
     }
 
-    int n() {
+    public int n() {
         return replicas.size();
     }
 
-    int f() {
+    public int f() {
         return f;
     }
 
-    List<String> peerAddresses() {
+    public List<String> peerAddresses() {
         return replicaPorts.stream().map(p -> "127.0.0.1:" + p).toList();
     }
 
-    BrokerProcess replica(int id) {
+    /** Base URL of a replica's HTTP API (read API, actuator). */
+    public String httpUrl(int replica) {
+        return "http://127.0.0.1:" + replicas.get(replica).httpPort();
+    }
+
+    public ServiceProcess replica(int id) {
         return replicas.get(id);
     }
 
-    void startAll() throws IOException {
-        for (BrokerProcess replica : replicas) {
+    public void startAll() throws IOException {
+        for (ServiceProcess replica : replicas) {
             replica.start();
         }
     }
 
     /** GET on a replica's read API; the parsed body, or null when the replica does not answer. */
-    JsonNode get(int replica, String path) {
+    public JsonNode get(int replica, String path) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + replicas.get(replica).httpPort() + path))
@@ -122,22 +134,22 @@ final class BrokerCluster implements AutoCloseable {
     }
 
     /** Status code and body of a GET, for error checks. */
-    HttpResponse<String> raw(int replica, String path) throws IOException, InterruptedException {
+    public HttpResponse<String> raw(int replica, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicas.get(replica).httpPort() + path))
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    JsonNode replicaStatus(int replica) {
+    public JsonNode replicaStatus(int replica) {
         return get(replica, "/api/v1/replica");
     }
 
-    String digest(int replica) {
+    public String digest(int replica) {
         JsonNode status = replicaStatus(replica);
         return status == null ? null : status.get("digest").asString();
     }
 
     /** Every event of a channel's retained log on one replica, as canonical envelope strings by channel seq. */
-    List<String> log(int replica, String tag) {
+    public List<String> log(int replica, String tag) {
         List<String> out = new ArrayList<>();
         long from = 1;
         while (true) {
@@ -156,7 +168,7 @@ final class BrokerCluster implements AutoCloseable {
         }
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
@@ -169,7 +181,7 @@ final class BrokerCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (BrokerProcess replica : replicas) {
+        for (ServiceProcess replica : replicas) {
             try {
                 replica.close();
             } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package fitmon.broker.cluster;
+package fitmon.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,14 +10,14 @@ import java.util.Set;
  * Hands out loopback ports that are free right now and never twice in one JVM. Replica ports come
  * in pairs (clients use p, replicas p+1), so {@link #pair()} checks both.
  */
-final class FreePorts {
+public final class FreePorts {
 
     private static final Set<Integer> GIVEN = new HashSet<>();
 
     private FreePorts() {
     }
 
-    static synchronized int single() {
+    public static synchronized int single() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = probe(0);
             if (port > 0 && GIVEN.add(port)) {
@@ -28,7 +28,7 @@ final class FreePorts {
     }
 
     /** A port p such that p and p+1 are both free. */
-    static synchronized int pair() {
+    public static synchronized int pair() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = probe(0);
             if (port > 0 && port < 65534 && !GIVEN.contains(port) && !GIVEN.contains(port + 1) && probe(port + 1) == port + 1) {

@@ -1,0 +1,54 @@
+package fitmon.gateway.admin;
+
+import java.io.IOException;
+import java.util.Map;
+
+import fitmon.gateway.auth.AuthenticatedPrincipal;
+import fitmon.gateway.problem.ApiProblem;
+import fitmon.gateway.registry.RegistryClient;
+import fitmon.gateway.registry.RegistryUnavailableException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Principal, key, role, group, enrollment, certificate and token administration live in the
+ * registry; the gateway authenticates the caller and forwards the call with the caller's name.
+ * The registry decides what that principal may do (administration needs an ADMIN principal) and
+ * its answer, success or problem, is passed back unchanged.
+ */
+@RestController
+@Tag(name = "administration", description = "served by the registry; see registry-service/README.md for bodies")
+public class RegistryForwardController {
+
+    private final RegistryClient registry;
+
+    public RegistryForwardController(RegistryClient registry) {
+        this.registry = registry;
+    }
+
+    @RequestMapping({"/api/v1/principals", "/api/v1/principals/**", "/api/v1/enrollments", "/api/v1/enrollments/**",
+            "/api/v1/certificates/**", "/api/v1/roles", "/api/v1/roles/**", "/api/v1/groups", "/api/v1/groups/**",
+            "/api/v1/tokens", "/api/v1/tokens/**", "/api/v1/ca"})
+    @Operation(summary = "Registry administration: principals and their keys, roles, groups, enrollments, "
+            + "certificates, console tokens, the CA certificate")
+    public ResponseEntity<byte[]> forward(HttpServletRequest request) throws IOException {
+        HttpMethod method = HttpMethod.valueOf(request.getMethod());
+        String pathAndQuery = request.getQueryString() == null ? request.getRequestURI()
+                : request.getRequestURI() + "?" + request.getQueryString();
+        String principal = request.getAttribute(AuthenticatedPrincipal.ATTRIBUTE) instanceof AuthenticatedPrincipal p
+                ? p.name() : null;
+        byte[] body = request.getInputStream().readAllBytes();
+        try {
+            return registry.forward(method, pathAndQuery, principal, body, request.getContentType());
+        } catch (RegistryUnavailableException e) {
+            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "REGISTRY_UNAVAILABLE",
+                    "the registry cannot be reached right now; retry shortly", Map.of("Retry-After", "5"));
+        }
+    }
+}

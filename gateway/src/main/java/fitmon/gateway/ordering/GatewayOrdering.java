@@ -1,0 +1,189 @@
+package fitmon.gateway.ordering;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.KeyPair;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import fitmon.core.command.BrokerCommand;
+import fitmon.core.command.CommandResult;
+import fitmon.core.command.CommandSigner;
+import fitmon.core.command.ResultCodec;
+import fitmon.core.crypto.MessageSigner;
+import fitmon.core.crypto.SignatureAlgorithm;
+import fitmon.gateway.registry.RegistryClient;
+import fitmon.replication.OrderingClient;
+import fitmon.replication.Peer;
+import fitmon.replication.ReplicationSettings;
+import fitmon.replication.bftsmart.BftSmartOrderingClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The gateway's connection to the replica group: it obtains a gateway certificate from the fitmon
+ * CA (through the registry), signs every command with it and submits through the BFT-SMaRt
+ * ordering client, which completes on f+1 byte-identical replies. Connecting runs in the
+ * background: the gateway answers (503 for commands) while the registry or the replicas are
+ * still starting.
+ */
+@Component
+public class GatewayOrdering implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayOrdering.class);
+    private static final long RETRY_MILLIS = 1000;
+    private static final long REPORT_MILLIS = 30_000;
+
+    private final ClusterProperties cluster;
+    private final RegistryClient registry;
+    private final ReplicationSettings settings;
+    private volatile Thread connector;
+    private volatile OrderingClient client;
+    private volatile CommandSigner signer;
+    private volatile Instant certificateRenewAt = Instant.MAX;
+    private volatile String waitingFor = "not started";
+    private volatile boolean running;
+
+    public GatewayOrdering(ClusterProperties cluster, RegistryClient registry) {
+        this.cluster = cluster;
+        this.registry = registry;
+        this.settings = ReplicationSettings.of(ReplicationSettings.parsePeers(cluster.peers()), cluster.f())
+                .withOrderingTimeout(cluster.orderingTimeout());
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        Thread thread = new Thread(this::connect, "fitmon-gateway-connect");
+        thread.setDaemon(true);
+        connector = thread;
+        thread.start();
+    }
+
+    private void connect() {
+        long lastReport = 0;
+        while (running && client == null) {
+            try {
+                renewCertificate();
+                List<Integer> unreachable = unreachableReplicas();
+                if (unreachable.size() > cluster.f()) {
+                    waitingFor = "replicas " + unreachable + " to accept connections (need at least "
+                            + (cluster.n() - cluster.f()) + " of " + cluster.n() + ")";
+                } else {
+                    client = new BftSmartOrderingClient(settings, cluster.firstClientId(), cluster.proxies(),
+                            cluster.requestTimeout());
+                    waitingFor = null;
+                    log.info("connected to the replica group (n={}, f={}) as client ids {}..{}", cluster.n(), cluster.f(),
+                            cluster.firstClientId(), cluster.firstClientId() + cluster.proxies() - 1);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                waitingFor = "the registry to certify this gateway: " + e.getMessage();
+            }
+            long now = System.currentTimeMillis();
+            if (now - lastReport > REPORT_MILLIS) {
+                log.info("gateway not ready yet: waiting for {}", waitingFor);
+                lastReport = now;
+            }
+            try {
+                Thread.sleep(RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** A fresh Ed25519 key and certificate; renewed once half of its validity has passed. */
+    private void renewCertificate() {
+        KeyPair keys = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519);
+        byte[] certificate = registry.issueGatewayCertificate(cluster.name(), keys.getPublic().getEncoded());
+        X509Certificate parsed = parse(certificate);
+        Instant from = parsed.getNotBefore().toInstant();
+        Instant to = parsed.getNotAfter().toInstant();
+        certificateRenewAt = from.plus(java.time.Duration.between(from, to).dividedBy(2));
+        signer = new CommandSigner(certificate, keys.getPrivate());
+        log.info("gateway certificate issued for '{}', valid until {}", cluster.name(), to);
+    }
+
+    private static X509Certificate parse(byte[] der) {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException e) {
+            throw new IllegalStateException("the registry returned an unreadable gateway certificate", e);
+        }
+    }
+
+    private List<Integer> unreachableReplicas() {
+        return settings.peers().stream().filter(peer -> !accepts(peer)).map(Peer::id).toList();
+    }
+
+    private static boolean accepts(Peer peer) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(peer.host(), peer.port()), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Signs and submits one command; completes with the result f+1 replicas agreed on.
+     *
+     * @param unordered true for events of a channel whose class bypasses consensus
+     * @throws OrderingUnavailableException while the gateway is not connected
+     */
+    public CompletableFuture<CommandResult> submit(BrokerCommand command, boolean unordered) {
+        OrderingClient current = client;
+        if (current == null) {
+            throw new OrderingUnavailableException("the gateway is not connected to the replicas yet: waiting for "
+                    + waitingFor);
+        }
+        if (Instant.now().isAfter(certificateRenewAt)) {
+            try {
+                renewCertificate();
+            } catch (RuntimeException e) {
+                log.warn("could not renew the gateway certificate yet: {}", e.getMessage());
+            }
+        }
+        byte[] signed = signer.sign(command);
+        CompletableFuture<byte[]> reply = unordered ? current.submitUnordered(signed) : current.submitOrdered(signed);
+        return reply.thenApply(ResultCodec::decode);
+    }
+
+    public boolean ready() {
+        return client != null;
+    }
+
+    /** What the gateway is waiting for, or null once connected. */
+    public String waitingFor() {
+        return waitingFor;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread thread = connector;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        OrderingClient current = client;
+        client = null;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

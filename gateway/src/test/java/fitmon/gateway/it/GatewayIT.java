@@ -1,0 +1,228 @@
+package fitmon.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import fitmon.core.auth.RequestSigning;
+import fitmon.core.crypto.SignatureAlgorithm;
+import fitmon.testkit.BrokerCluster;
+import fitmon.testkit.FitmonSuite;
+import fitmon.testkit.SignedHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The gateway in front of the real registry and four real replicas, each in its own process:
+ * the happy path from bootstrap admin to events in every replica's log, and every way a request
+ * can be refused before it reaches the replicated state.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+class GatewayIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static FitmonSuite suite;
+    private static SignedHttp gateway;
+    private static SignedHttp.ApiKey admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        suite = FitmonSuite.start(Path.of("target", "it-gateway"), 1, List.of(
+                // no Tick during the test: replica digests change only with client commands
+                "--fitmon.gateway.cluster.tick-interval=1h",
+                "--fitmon.gateway.registry.cache-ttl=1s"));
+        gateway = suite.gatewayClient();
+        admin = suite.adminKey();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (suite != null) {
+            suite.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void clusterMapAndOpenApiArePublic() {
+        HttpResponse<String> cluster = gateway.get(null, "/api/v1/cluster");
+        assertThat(cluster.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(cluster.body());
+        assertThat(body.get("n").asInt()).isEqualTo(4);
+        assertThat(body.get("f").asInt()).isEqualTo(1);
+        assertThat(body.get("replicas")).hasSize(4);
+        assertThat(body.at("/replicas/2/stompUrl").asString()).startsWith("ws://127.0.0.1:").endsWith("/ws");
+
+        HttpResponse<String> openApi = gateway.get(null, "/v3/api-docs");
+        assertThat(openApi.statusCode()).isEqualTo(200);
+        JsonNode paths = JSON.readTree(openApi.body()).get("paths");
+        assertThat(paths.has("/api/v1/channels")).isTrue();
+        assertThat(paths.has("/api/v1/channels/{tag}/events")).isTrue();
+        assertThat(paths.has("/api/v1/channels/{tag}/registrations")).isTrue();
+        assertThat(paths.has("/api/v1/channels/{tag}/subscriptions")).isTrue();
+        assertThat(paths.has("/api/v1/cluster")).isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void enrolledProbePublishesSingleAndBatchAndEveryReplicaLogsThem() throws Exception {
+        EnrolledProbe probe = EnrolledProbe.enroll(gateway, admin, "web-01", SignatureAlgorithm.ED25519);
+        created(gateway.post(admin, "/api/v1/channels", "{\"tag\":\"host.cpu\",\"class\":\"BFT\"}"));
+        created(gateway.post(probe.apiKey, "/api/v1/channels/host.cpu/registrations", ""));
+
+        HttpResponse<String> single = gateway.post(probe.apiKey, "/api/v1/channels/host.cpu/events", probe.next("host.cpu"));
+        assertThat(single.statusCode()).as(single.body()).isEqualTo(202);
+        assertThat(JSON.readTree(single.body()).get("channelSeqs").toString()).isEqualTo("[1]");
+
+        List<String> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(probe.next("host.cpu"));
+        }
+        HttpResponse<String> published = gateway.post(probe.apiKey, "/api/v1/channels/host.cpu/events",
+                "{\"events\":[" + String.join(",", batch) + "]}");
+        assertThat(published.statusCode()).as(published.body()).isEqualTo(202);
+        assertThat(JSON.readTree(published.body()).get("channelSeqs").toString()).isEqualTo("[2,3,4,5,6]");
+
+        BrokerCluster brokers = suite.brokers();
+        BrokerCluster.await("every replica to log 6 events", Duration.ofSeconds(30),
+                () -> allReplicasLogged(brokers, "host.cpu", 6));
+        List<String> first = brokers.log(0, "host.cpu");
+        for (int i = 1; i < brokers.n(); i++) {
+            assertThat(brokers.log(i, "host.cpu")).isEqualTo(first);
+        }
+        assertThat(first.get(5)).contains("\"probeId\":\"web-01\"").contains("\"seq\":6").contains("\"alg\":\"Ed25519\"");
+
+        // the gateway's own voted reads
+        JsonNode channel = JSON.readTree(ok(gateway.get(admin, "/api/v1/channels/host.cpu")).body());
+        assertThat(channel.get("lastSeq").asLong()).isEqualTo(6);
+        assertThat(channel.get("probes").toString()).contains("web-01");
+        JsonNode page = JSON.readTree(ok(gateway.get(admin, "/api/v1/channels/host.cpu/events?fromSeq=5&limit=10")).body());
+        assertThat(page.get("events")).hasSize(2);
+
+        // a console subscribes and obtains a token for the replicas' STOMP endpoints
+        SignedHttp.ApiKey console = EnrolledProbe.principal(gateway, admin, "console-1", "CONSOLE");
+        JsonNode subscription = created(gateway.post(console, "/api/v1/channels/host.cpu/subscriptions", ""));
+        assertThat(subscription.get("replicas")).hasSize(4);
+        assertThat(subscription.get("destination").asString()).isEqualTo("/topic/channels/host.cpu");
+        JsonNode token = created(gateway.post(console, "/api/v1/tokens", ""));
+        assertThat(token.get("token").asString()).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+    }
+
+    @Test
+    @Order(3)
+    void everyRefusedRequestGetsItsPreciseStatusAndLeavesTheReplicatedStateAlone() throws Exception {
+        String tag = "auth.matrix";
+        created(gateway.post(admin, "/api/v1/channels", "{\"tag\":\"" + tag + "\",\"class\":\"BFT\"}"));
+        EnrolledProbe probeA = EnrolledProbe.enroll(gateway, admin, "probe-a", SignatureAlgorithm.ED25519);
+        EnrolledProbe probeB = EnrolledProbe.enroll(gateway, admin, "probe-b", SignatureAlgorithm.ES256);
+        EnrolledProbe probeC = EnrolledProbe.enroll(gateway, admin, "probe-c", SignatureAlgorithm.ED25519);
+        for (EnrolledProbe probe : List.of(probeA, probeB, probeC)) {
+            created(gateway.post(probe.apiKey, "/api/v1/channels/" + tag + "/registrations", ""));
+        }
+        SignedHttp.ApiKey console = EnrolledProbe.principal(gateway, admin, "console-matrix", "CONSOLE");
+
+        // a revoked API key of probe-a
+        JsonNode rotated = created(gateway.post(admin, "/api/v1/principals/probe-a/keys", ""));
+        SignedHttp.ApiKey revokedKey = new SignedHttp.ApiKey(rotated.get("keyId").asString(), rotated.get("secret").asString());
+        assertThat(gateway.send(admin, "DELETE", "/api/v1/principals/probe-a/keys/" + revokedKey.keyId(), null).statusCode())
+                .isEqualTo(204);
+        // probe-c's certificate revoked
+        JsonNode probeCView = JSON.readTree(ok(gateway.get(admin, "/api/v1/principals/probe-c")).body());
+        String serial = probeCView.at("/certificates/0/serial").asString();
+        ok(gateway.post(admin, "/api/v1/certificates/" + serial + "/revoke", ""));
+        Thread.sleep(1500); // the gateway's key cache (1 s here) forgets the old status
+
+        String path = "/api/v1/channels/" + tag + "/events";
+        Map<String, String> digestsBefore = digests();
+
+        byte[] event = probeA.next(tag).getBytes(StandardCharsets.UTF_8);
+        expect(gateway.raw("POST", path, event, Map.of()), 401, "MISSING_CREDENTIALS");
+        expect(gateway.raw("POST", path, event, SignedHttp.headers(new SignedHttp.ApiKey("fk_nosuchkey", "x"), "POST", path, event)),
+                401, "UNKNOWN_API_KEY");
+        expect(gateway.raw("POST", path, event, SignedHttp.headers(revokedKey, "POST", path, event)), 401, "API_KEY_REVOKED");
+        expect(gateway.raw("POST", path, event, SignedHttp.headers(new SignedHttp.ApiKey(probeA.apiKey.keyId(), "wrong-secret"),
+                "POST", path, event)), 401, "BAD_SIGNATURE");
+        Map<String, String> tampered = new HashMap<>(SignedHttp.headers(probeA.apiKey, "POST", path, event));
+        expect(gateway.raw("POST", path, probeA.next(tag).getBytes(StandardCharsets.UTF_8), tampered), 401, "BAD_SIGNATURE");
+
+        String stale = Long.toString(System.currentTimeMillis() / 1000 - 3600);
+        Map<String, String> staleHeaders = new HashMap<>();
+        staleHeaders.put(RequestSigning.HEADER_API_KEY, probeA.apiKey.keyId());
+        staleHeaders.put(RequestSigning.HEADER_TIMESTAMP, stale);
+        staleHeaders.put(RequestSigning.HEADER_NONCE, "stale-nonce-1");
+        staleHeaders.put(RequestSigning.HEADER_SIGNATURE, RequestSigning.sign(RequestSigning.signingKey(probeA.apiKey.secret()),
+                "POST", path, stale, "stale-nonce-1", event));
+        expect(gateway.raw("POST", path, event, staleHeaders), 401, "STALE_TIMESTAMP");
+
+        Map<String, String> once = SignedHttp.headers(probeA.apiKey, "GET", "/api/v1/channels", new byte[0]);
+        assertThat(gateway.raw("GET", "/api/v1/channels", new byte[0], once).statusCode()).isEqualTo(200);
+        expect(gateway.raw("GET", "/api/v1/channels", new byte[0], once), 401, "NONCE_REUSED");
+
+        expect(gateway.post(console, path, probeA.next(tag)), 403, "FORBIDDEN");
+        expect(gateway.post(probeC.apiKey, path, probeC.next(tag)), 403, "CERTIFICATE_REVOKED");
+        expect(gateway.post(probeC.apiKey, "/api/v1/channels/" + tag + "/registrations", ""), 403, "CERTIFICATE_REVOKED");
+        expect(gateway.post(probeA.apiKey, path, probeA.nextSignedBy(tag, probeB.signer)), 403, "SIGNATURE_INVALID");
+        expect(gateway.post(probeA.apiKey, path, probeA.impersonating("probe-b", tag)), 403, "PROBE_MISMATCH");
+        expect(gateway.post(console, "/api/v1/principals", "{\"name\":\"evil\",\"kind\":\"ADMIN\"}"), 403, null);
+
+        assertThat(digests()).as("replica digests after the refused requests").isEqualTo(digestsBefore);
+        for (int i = 0; i < suite.brokers().n(); i++) {
+            assertThat(suite.brokers().log(i, tag)).isEmpty();
+        }
+
+        // and the same probe, correctly signed, is accepted: the refusals above were not a broken setup
+        HttpResponse<String> accepted = gateway.post(probeA.apiKey, path, probeA.next(tag));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    }
+
+    private static Map<String, String> digests() {
+        Map<String, String> digests = new HashMap<>();
+        for (int i = 0; i < suite.brokers().n(); i++) {
+            digests.put("replica-" + i, suite.brokers().digest(i));
+        }
+        return digests;
+    }
+
+    private static boolean allReplicasLogged(BrokerCluster brokers, String tag, int events) {
+        for (int i = 0; i < brokers.n(); i++) {
+            if (brokers.log(i, tag).size() != events) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static void expect(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        if (code != null) {
+            assertThat(JSON.readTree(response.body()).get("code").asString()).as(response.body()).isEqualTo(code);
+        }
+    }
+
+    static JsonNode created(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return JSON.readTree(response.body());
+    }
+
+    static HttpResponse<String> ok(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response;
+    }
+}
