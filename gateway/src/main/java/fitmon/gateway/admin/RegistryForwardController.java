@@ -2,6 +2,7 @@ package fitmon.gateway.admin;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import fitmon.gateway.auth.AuthenticatedPrincipal;
 import fitmon.gateway.problem.ApiProblem;
@@ -15,6 +16,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Principal, key, role, group, enrollment, certificate and token administration live in the
@@ -25,6 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "administration", description = "served by the registry; see registry-service/README.md for bodies")
 public class RegistryForwardController {
+
+    private static final Pattern SAFE_PATH = Pattern.compile("/api/v1(/(?!\\.+(/|$))[A-Za-z0-9._:-]+)+");
 
     private final RegistryClient registry;
 
@@ -39,8 +43,14 @@ public class RegistryForwardController {
             + "certificates, console tokens, the CA certificate")
     public ResponseEntity<byte[]> forward(HttpServletRequest request) throws IOException {
         HttpMethod method = HttpMethod.valueOf(request.getMethod());
-        String pathAndQuery = request.getQueryString() == null ? request.getRequestURI()
-                : request.getRequestURI() + "?" + request.getQueryString();
+        // forward the path the mapping matched (normalized), never the raw spelling, and only
+        // characters principal names, ids and serials use
+        String path = UrlPathHelper.defaultInstance.getLookupPathForRequest(request);
+        if (!SAFE_PATH.matcher(path).matches()) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "INVALID_PATH",
+                    "path segments may hold only letters, digits and . _ : - characters");
+        }
+        String pathAndQuery = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
         String principal = request.getAttribute(AuthenticatedPrincipal.ATTRIBUTE) instanceof AuthenticatedPrincipal p
                 ? p.name() : null;
         byte[] body = request.getInputStream().readAllBytes();

@@ -24,6 +24,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Authenticates every {@code /api/} request by API key and HMAC signature (see
@@ -52,7 +53,9 @@ public class RequestAuthenticationFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return PublicEndpoints.isPublic(request.getMethod(), request.getRequestURI());
+        // decide on the path as the handlers will match it (decoded, ';' parameters and '//' removed),
+        // so that no spelling of a protected path passes as public
+        return PublicEndpoints.isPublic(request.getMethod(), UrlPathHelper.defaultInstance.getLookupPathForRequest(request));
     }
 
     @Override

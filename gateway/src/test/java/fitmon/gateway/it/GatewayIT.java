@@ -46,7 +46,11 @@ class GatewayIT {
         suite = FitmonSuite.start(Path.of("target", "it-gateway"), 1, List.of(
                 // no Tick during the test: replica digests change only with client commands
                 "--fitmon.gateway.cluster.tick-interval=1h",
-                "--fitmon.gateway.registry.cache-ttl=1s"));
+                "--fitmon.gateway.registry.cache-ttl=1s",
+                // one command in flight at a time, so the priority test saturates the gateway;
+                // enough request threads that waiting requests queue in the scheduler, not in Tomcat
+                "--fitmon.gateway.admission.concurrency=1",
+                "--server.tomcat.threads.max=400"));
         gateway = suite.gatewayClient();
         admin = suite.adminKey();
     }
@@ -189,6 +193,47 @@ class GatewayIT {
         // and the same probe, correctly signed, is accepted: the refusals above were not a broken setup
         HttpResponse<String> accepted = gateway.post(probeA.apiKey, path, probeA.next(tag));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    }
+
+    @Test
+    @Order(4)
+    void malformedRequestsNeverGetA5xx() {
+        GatewayFuzz fuzz = new GatewayFuzz(20261123L, admin);
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            GatewayFuzz.Request request = fuzz.next();
+            HttpResponse<String> response = gateway.raw(request.method(), request.path(), request.body(), request.headers());
+            if (response.statusCode() >= 500) {
+                failures.add(request.describe() + " -> " + response.statusCode() + " " + response.body());
+            } else if (response.statusCode() >= 400
+                    && !response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+                failures.add(request.describe() + " -> " + response.statusCode() + " without problem+json: "
+                        + response.headers().firstValue("Content-Type").orElse("(none)"));
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void highPriorityRequestsOvertakeALowPriorityFloodWhichStillCompletes() throws Exception {
+        created(gateway.post(admin, "/api/v1/roles",
+                "{\"name\":\"bulk\",\"priority\":5,\"permissions\":[{\"action\":\"ADMIN\",\"tagPattern\":\"bulk.*\"}]}"));
+        created(gateway.post(admin, "/api/v1/groups", "{\"name\":\"bulk\",\"roles\":[\"bulk\"]}"));
+        JsonNode loader = created(gateway.post(admin, "/api/v1/principals",
+                "{\"name\":\"bulk-loader\",\"kind\":\"OPERATOR\",\"groups\":[\"bulk\"]}"));
+        SignedHttp.ApiKey low = new SignedHttp.ApiKey(loader.at("/apiKey/keyId").asString(), loader.at("/apiKey/secret").asString());
+
+        PriorityRace race = new PriorityRace(gateway);
+        race.flood(low, 300, i -> "{\"tag\":\"bulk." + i + "\",\"class\":\"CFT_O\"}");
+        race.awaitCompleted(20, Duration.ofSeconds(60));
+        race.burst(admin, 20, i -> "{\"tag\":\"vip." + i + "\",\"class\":\"BFT\"}");
+        PriorityRace.Outcome outcome = race.awaitAll(Duration.ofMinutes(4));
+
+        assertThat(outcome.statuses()).as("every request, flood included, completes").containsOnly(201);
+        assertThat(outcome.lowCompletedAfterLastHigh())
+                .as("low-priority requests still waiting when the last high-priority one completed")
+                .isGreaterThanOrEqualTo(100);
     }
 
     private static Map<String, String> digests() {

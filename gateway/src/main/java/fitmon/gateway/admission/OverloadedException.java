@@ -1,0 +1,20 @@
+package fitmon.gateway.admission;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Too many requests already wait for a slot; the new one is refused at once. */
+public class OverloadedException extends RuntimeException {
+
+    private final transient Duration retryAfter;
+
+    public OverloadedException(int queued, Duration retryAfter) {
+        super(queued + " requests already wait for a slot; retry after " + retryAfter.toSeconds() + " s");
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+    }
+
+    /** When a retry has a fair chance to be admitted; at least one second. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}
