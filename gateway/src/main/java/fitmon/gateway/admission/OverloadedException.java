@@ -6,7 +6,7 @@ import java.util.Objects;
 /** Too many requests already wait for a slot; the new one is refused at once. */
 public class OverloadedException extends RuntimeException {
 
-    private final transient Duration retryAfter;
+    private final Duration retryAfter;
 
     public OverloadedException(int queued, Duration retryAfter) {
         super(queued + " requests already wait for a slot; retry after " + retryAfter.toSeconds() + " s");

@@ -3,56 +3,147 @@ package fitmon.gateway.auth.nonce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** Against the machine's Redis on 127.0.0.1:6379 (started by .ci/run when absent). */
+/** Against the machine's Redis at 127.0.0.1:6379 (.ci/run starts it when absent). */
 class RedisNonceStoreTest {
 
-    private final java.util.List<JedisConnectionFactory> factories = new java.util.ArrayList<>();
+    private static final Duration TTL = Duration.ofMinutes(1);
+    /** Keys of this run only, so runs and other users of the server cannot collide. */
+    private static final String PREFIX = "fitmon-test:nonce:" + UUID.randomUUID() + ":";
 
-    private RedisNonceStore store(int port) {
-        JedisConnectionFactory factory = new JedisConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port),
-                JedisClientConfiguration.builder().connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(2)).build());
+    private static JedisConnectionFactory gatewayA;
+    private static JedisConnectionFactory gatewayB;
+
+    @BeforeAll
+    static void connect() {
+        gatewayA = connectionFactory(6379);
+        gatewayB = connectionFactory(6379);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (gatewayA != null) {
+            StringRedisTemplate redis = new StringRedisTemplate(gatewayA);
+            var keys = redis.keys(PREFIX + "*");
+            if (keys != null && !keys.isEmpty()) {
+                redis.delete(keys);
+            }
+            gatewayA.destroy();
+        }
+        if (gatewayB != null) {
+            gatewayB.destroy();
+        }
+    }
+
+    @Test
+    void firstUseIsAcceptedAndReplayIsRefused() {
+        RedisNonceStore store = new RedisNonceStore(new StringRedisTemplate(gatewayA), PREFIX);
+        String nonce = UUID.randomUUID().toString();
+
+        assertThat(store.claim("key-1", nonce, TTL)).isTrue();
+        assertThat(store.claim("key-1", nonce, TTL)).isFalse();
+        assertThat(store.claim("key-2", nonce, TTL)).isTrue();
+    }
+
+    @Test
+    void nonceIsForgottenAfterItsTtl() throws InterruptedException {
+        RedisNonceStore store = new RedisNonceStore(new StringRedisTemplate(gatewayA), PREFIX);
+        String nonce = UUID.randomUUID().toString();
+        assertThat(store.claim("key-1", nonce, Duration.ofSeconds(1))).isTrue();
+        assertThat(store.claim("key-1", nonce, Duration.ofSeconds(1))).isFalse();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        boolean acceptedAgain = false;
+        while (!acceptedAgain && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+            acceptedAgain = store.claim("key-1", nonce, Duration.ofSeconds(1));
+        }
+        assertThat(acceptedAgain).as("accepted again within 5 s of a 1 s ttl").isTrue();
+    }
+
+    @Test
+    void twoGatewaysShareTheirNonces() {
+        RedisNonceStore first = new RedisNonceStore(new StringRedisTemplate(gatewayA), PREFIX);
+        RedisNonceStore second = new RedisNonceStore(new StringRedisTemplate(gatewayB), PREFIX);
+        String nonce = UUID.randomUUID().toString();
+
+        assertThat(first.claim("key-1", nonce, TTL)).isTrue();
+        assertThat(second.claim("key-1", nonce, TTL)).isFalse();
+
+        String other = UUID.randomUUID().toString();
+        assertThat(second.claim("key-1", other, TTL)).isTrue();
+        assertThat(first.claim("key-1", other, TTL)).isFalse();
+    }
+
+    @Test
+    void defaultKeyLayoutCarriesTheTtl() {
+        StringRedisTemplate redis = new StringRedisTemplate(gatewayA);
+        RedisNonceStore store = new RedisNonceStore(redis);
+        String keyId = "test-" + UUID.randomUUID();
+        String nonce = UUID.randomUUID().toString();
+        String key = "fitmon:nonce:" + keyId + ":" + nonce;
+        try {
+            assertThat(store.claim(keyId, nonce, TTL)).isTrue();
+
+            assertThat(redis.opsForValue().get(key)).isEqualTo("1");
+            assertThat(redis.getExpire(key)).isBetween(1L, TTL.toSeconds());
+        } finally {
+            redis.delete(key);
+        }
+    }
+
+    @Test
+    void colonInKeyIdCannotAliasAnotherKey() {
+        RedisNonceStore store = new RedisNonceStore(new StringRedisTemplate(gatewayA), PREFIX);
+        String suffix = UUID.randomUUID().toString();
+
+        assertThat(store.key("a:b", "c")).isEqualTo(PREFIX + "a%3Ab:c");
+        assertThat(store.claim("a:" + suffix, "c", TTL)).isTrue();
+        assertThat(store.claim("a", suffix + ":c", TTL)).isTrue();
+    }
+
+    @Test
+    void unreachableRedisIsReportedNeverTakenForANewNonce() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        JedisConnectionFactory nowhere = connectionFactory(closedPort);
+        try {
+            RedisNonceStore store = new RedisNonceStore(new StringRedisTemplate(nowhere), PREFIX);
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> store.claim("key-1", "n-1", TTL))
+                    .isInstanceOf(NonceStoreUnavailableException.class)
+                    .hasMessageContaining("Redis");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            nowhere.destroy();
+        }
+    }
+
+    private static JedisConnectionFactory connectionFactory(int port) {
+        // the gateway uses Jedis (Lettuce needs Netty 4.2; the ordering client is pinned to 4.1)
+        JedisClientConfiguration client = JedisClientConfiguration.builder()
+                .connectTimeout(Duration.ofMillis(500))
+                .readTimeout(Duration.ofSeconds(2))
+                .build();
+        JedisConnectionFactory factory =
+                new JedisConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port), client);
         factory.afterPropertiesSet();
         factory.start();
-        factories.add(factory);
-        return new RedisNonceStore(new StringRedisTemplate(factory));
-    }
-
-    @AfterEach
-    void close() {
-        factories.forEach(JedisConnectionFactory::destroy);
-    }
-
-    @Test
-    void twoGatewaysShareNoncesAndNoncesExpire() throws Exception {
-        RedisNonceStore gatewayA = store(6379);
-        RedisNonceStore gatewayB = store(6379);
-        String nonce = UUID.randomUUID().toString();
-        assertThat(gatewayA.claim("key-1", nonce, Duration.ofSeconds(1))).isTrue();
-        assertThat(gatewayB.claim("key-1", nonce, Duration.ofSeconds(1))).as("replayed at another gateway").isFalse();
-        assertThat(gatewayB.claim("key-2", nonce, Duration.ofSeconds(1))).isTrue();
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        boolean expired = false;
-        while (!expired && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            expired = gatewayA.claim("key-1", nonce, Duration.ofSeconds(1));
-        }
-        assertThat(expired).as("nonce usable again after its ttl").isTrue();
-    }
-
-    @Test
-    void anUnreachableRedisIsReportedNotTakenAsANewNonce() {
-        RedisNonceStore unreachable = store(fitmon.testkit.FreePorts.single());
-        assertThatThrownBy(() -> unreachable.claim("k", "nonce-123", Duration.ofSeconds(5)))
-                .isInstanceOf(NonceStoreUnavailableException.class);
+        return factory;
     }
 }
