@@ -1,0 +1,7 @@
+package fitmon.registry.principal;
+
+import java.time.Instant;
+
+/** A row of the principals table. */
+public record Principal(long id, String name, PrincipalKind kind, boolean enabled, Instant createdAt) {
+}
