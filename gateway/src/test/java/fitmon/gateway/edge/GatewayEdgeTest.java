@@ -112,6 +112,12 @@ class GatewayEdgeTest {
         assertThat(unknown.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
     }
 
+    @Test
+    void pathsTomcatRefusesStillGetProblemJson() {
+        expect(http().get(null, "/api/v1/channels/a%2Fb"), 400, "INVALID_REQUEST");
+        expect(http().get(null, "/api/v1/channels/a%00b"), 400, "INVALID_REQUEST");
+    }
+
     private static void expect(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
