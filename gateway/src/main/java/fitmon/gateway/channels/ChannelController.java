@@ -121,9 +121,10 @@ public class ChannelController {
     }
 
     private static void requireVisible(HttpServletRequest request, String tag) {
-        if (!Authorization.principal(request).sees(tag)) {
+        AuthenticatedPrincipal principal = Authorization.principal(request);
+        if (!principal.sees(tag)) {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "FORBIDDEN",
-                    "principal '" + Authorization.principal(request).name() + "' has no permission on channel '" + tag + "'");
+                    "principal '" + principal.name() + "' has no permission on channel '" + tag + "'");
         }
     }
 

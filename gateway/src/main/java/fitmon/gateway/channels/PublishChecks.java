@@ -1,9 +1,6 @@
 package fitmon.gateway.channels;
 
-import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,9 +68,7 @@ public class PublishChecks {
 
     private static VerificationKey parseKey(String pem) {
         try {
-            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(PemCertificates.der(pem)));
-            return VerificationKey.of(certificate.getPublicKey());
+            return VerificationKey.of(PemCertificates.x509(PemCertificates.der(pem)).getPublicKey());
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new ApiProblem(HttpStatus.BAD_GATEWAY, "REGISTRY_CERTIFICATE_UNREADABLE",
                     "the registry holds an unreadable certificate for this probe: " + e.getMessage());

@@ -5,9 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.KeyPair;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +16,7 @@ import fitmon.core.command.CommandSigner;
 import fitmon.core.command.ResultCodec;
 import fitmon.core.crypto.MessageSigner;
 import fitmon.core.crypto.SignatureAlgorithm;
+import fitmon.gateway.registry.PemCertificates;
 import fitmon.gateway.registry.RegistryClient;
 import fitmon.replication.OrderingClient;
 import fitmon.replication.Peer;
@@ -115,8 +114,7 @@ public class GatewayOrdering implements SmartLifecycle {
 
     private static X509Certificate parse(byte[] der) {
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
+            return PemCertificates.x509(der);
         } catch (CertificateException e) {
             throw new IllegalStateException("the registry returned an unreadable gateway certificate", e);
         }

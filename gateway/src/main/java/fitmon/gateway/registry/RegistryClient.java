@@ -18,7 +18,6 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Calls to the registry service, authenticated by the service token. */
@@ -71,45 +70,31 @@ public class RegistryClient {
      */
     public ResponseEntity<byte[]> forward(HttpMethod method, String pathAndQuery, String principal, byte[] body,
                                           String contentType) {
+        ResponseEntity<byte[]> response = exchange(method, properties.url() + pathAndQuery, new Object[0], principal,
+                body, contentType == null ? MediaType.APPLICATION_JSON : MediaType.parseMediaType(contentType));
+        HttpHeaders headers = new HttpHeaders();
+        MediaType type = response.getHeaders().getContentType();
+        if (type != null) {
+            headers.setContentType(type);
+        }
+        return new ResponseEntity<>(response.getBody(), headers, response.getStatusCode());
+    }
+
+    private ResponseEntity<byte[]> call(HttpMethod method, String uri, byte[] body, Object... variables) {
+        return exchange(method, uri, variables, null, body, MediaType.APPLICATION_JSON);
+    }
+
+    /** Every registry call: the service token, the acting principal if any, a body if any. */
+    private ResponseEntity<byte[]> exchange(HttpMethod method, String uri, Object[] variables, String principal,
+                                            byte[] body, MediaType contentType) {
         try {
-            RestClient.RequestBodySpec spec = rest.method(method).uri(properties.url() + pathAndQuery)
+            RestClient.RequestBodySpec spec = rest.method(method).uri(uri, variables)
                     .header(SERVICE_TOKEN_HEADER, serviceToken());
             if (principal != null) {
                 spec.header(PRINCIPAL_HEADER, principal);
             }
             if (body != null && body.length > 0) {
-                spec.contentType(contentType == null ? MediaType.APPLICATION_JSON : MediaType.parseMediaType(contentType));
-                spec.body(body);
-            }
-            ResponseEntity<byte[]> response = spec.retrieve().toEntity(byte[].class);
-            HttpHeaders headers = new HttpHeaders();
-            MediaType type = response.getHeaders().getContentType();
-            if (type != null) {
-                headers.setContentType(type);
-            }
-            return new ResponseEntity<>(response.getBody(), headers, response.getStatusCode());
-        } catch (RestClientException e) {
-            throw new RegistryUnavailableException("the registry at " + properties.url() + " did not answer: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /** The registry's view of one certificate: revoked or not. Empty if unknown. */
-    public Optional<JsonNode> certificate(String serialHex) {
-        ResponseEntity<byte[]> response = call(HttpMethod.GET, "/internal/v1/certificates/{serial}", null, serialHex);
-        if (response.getStatusCode().value() == 404) {
-            return Optional.empty();
-        }
-        requireSuccess(response, "certificate lookup");
-        return Optional.of(JSON.readTree(response.getBody()));
-    }
-
-    private ResponseEntity<byte[]> call(HttpMethod method, String uri, byte[] body, Object... variables) {
-        try {
-            RestClient.RequestBodySpec spec = rest.method(method).uri(uri, variables)
-                    .header(SERVICE_TOKEN_HEADER, serviceToken());
-            if (body != null) {
-                spec.contentType(MediaType.APPLICATION_JSON).body(body);
+                spec.contentType(contentType).body(body);
             }
             return spec.retrieve().toEntity(byte[].class);
         } catch (RestClientException e) {

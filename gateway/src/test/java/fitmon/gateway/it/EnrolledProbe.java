@@ -44,7 +44,7 @@ final class EnrolledProbe {
 
     static EnrolledProbe enroll(SignedHttp gateway, SignedHttp.ApiKey admin, String probeId, SignatureAlgorithm algorithm)
             throws Exception {
-        JsonNode created = created(gateway.post(admin, "/api/v1/principals",
+        JsonNode created = GatewayIT.created(gateway.post(admin, "/api/v1/principals",
                 "{\"name\":\"" + probeId + "\",\"kind\":\"PROBE\"}"));
         SignedHttp.ApiKey key = new SignedHttp.ApiKey(created.at("/apiKey/keyId").asString(),
                 created.at("/apiKey/secret").asString());
@@ -64,14 +64,9 @@ final class EnrolledProbe {
 
     /** A principal of another kind (ADMIN, OPERATOR, CONSOLE) and its key. */
     static SignedHttp.ApiKey principal(SignedHttp gateway, SignedHttp.ApiKey admin, String name, String kind) {
-        JsonNode created = created(gateway.post(admin, "/api/v1/principals",
+        JsonNode created = GatewayIT.created(gateway.post(admin, "/api/v1/principals",
                 "{\"name\":\"" + name + "\",\"kind\":\"" + kind + "\"}"));
         return new SignedHttp.ApiKey(created.at("/apiKey/keyId").asString(), created.at("/apiKey/secret").asString());
-    }
-
-    private static JsonNode created(HttpResponse<String> response) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return JSON.readTree(response.body());
     }
 
     static String csr(String commonName, KeyPair keys, SignatureAlgorithm algorithm) throws Exception {

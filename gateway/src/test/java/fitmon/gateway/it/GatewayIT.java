@@ -43,7 +43,8 @@ class GatewayIT {
 
     @BeforeAll
     static void start() throws Exception {
-        suite = FitmonSuite.start(Path.of("target", "it-gateway"), 1, List.of(
+        // a new directory per run: the registry keeps its database there
+        suite = FitmonSuite.start(java.nio.file.Files.createTempDirectory(Path.of("target"), "it-gateway-"), 1, List.of(
                 // no Tick during the test: replica digests change only with client commands
                 "--fitmon.gateway.cluster.tick-interval=1h",
                 "--fitmon.gateway.registry.cache-ttl=1s",
