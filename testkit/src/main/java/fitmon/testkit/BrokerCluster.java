@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import tools.jackson.databind.JsonNode;
@@ -30,6 +31,11 @@ public final class BrokerCluster implements AutoCloseable {
     private final int f;
     private final List<Integer> replicaPorts = new ArrayList<>();
     private final List<ServiceProcess> replicas = new ArrayList<>();
+    private final List<Path> privateKeyFiles = new ArrayList<>();
+    private final List<Path> publicKeyFiles = new ArrayList<>();
+    private final List<String> common = new ArrayList<>();
+    private final List<List<String>> replicaArguments = new ArrayList<>();
+    private final Path logDirectory;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public BrokerCluster(int f, byte[] caPublicKeySpki, Path logDirectory) throws IOException {
@@ -38,6 +44,15 @@ public final class BrokerCluster implements AutoCloseable {
 
     /** @param extraArguments more {@code --name=value} settings given to every replica */
     public BrokerCluster(int f, byte[] caPublicKeySpki, Path logDirectory, List<String> extraArguments) throws IOException {
+        this(f, caPublicKeySpki, logDirectory, extraArguments, Map.of());
+    }
+
+    /**
+     * @param extraArguments   more {@code --name=value} settings given to every replica
+     * @param replicaArguments settings for single replicas by id ({@code -Dname=value} goes to the JVM)
+     */
+    public BrokerCluster(int f, byte[] caPublicKeySpki, Path logDirectory, List<String> extraArguments,
+                         Map<Integer, List<String>> replicaArguments) throws IOException {
         this.f = f;
         int n = 3 * f + 1;
         Files.createDirectories(logDirectory);
@@ -49,38 +64,81 @@ public final class BrokerCluster implements AutoCloseable {
             peers.add("127.0.0.1:" + port);
         }
         // Each replica gets its own RSA key pair; every replica knows all public keys.
-        List<String> publicKeyFiles = new ArrayList<>();
-        List<Path> privateKeyFiles = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            KeyPairGenerator generator;
-            try {
-                generator = KeyPairGenerator.getInstance("RSA");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-            generator.initialize(2048);
-            KeyPair pair = generator.generateKeyPair();
             Path publicKey = logDirectory.resolve("replica-" + i + ".pub.pem");
             Path privateKey = logDirectory.resolve("replica-" + i + ".key.pem");
-            Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
-            Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-            publicKeyFiles.add(publicKey.toAbsolutePath().toString());
+            writeRsaKeyPair(privateKey, publicKey);
+            publicKeyFiles.add(publicKey.toAbsolutePath());
             privateKeyFiles.add(privateKey.toAbsolutePath());
         }
-        List<String> common = List.of(
-                "--fitmon.broker.keys.public-key-files=" + String.join(",", publicKeyFiles),
+        this.logDirectory = logDirectory;
+        common.addAll(List.of(
                 "--fitmon.broker.f=" + f,
                 "--fitmon.broker.peers=" + String.join(",", peers),
                 "--fitmon.broker.ca-public-key=" + Base64.getEncoder().encodeToString(caPublicKeySpki),
                 "--fitmon.broker.ordering-timeout=1s",
-                "--logging.level.bftsmart=WARN");
+                "--logging.level.bftsmart=WARN"));
+        common.addAll(extraArguments);
         for (int i = 0; i < n; i++) {
-            List<String> arguments = new ArrayList<>(common);
-            arguments.addAll(extraArguments);
-            arguments.add("--fitmon.broker.replica-id=" + i);
-            arguments.add("--fitmon.broker.keys.private-key-file=" + privateKeyFiles.get(i));
-            replicas.add(new ServiceProcess("replica-" + i, "fitmon.broker.jar", FreePorts.single(), arguments, logDirectory));
+            this.replicaArguments.add(List.copyOf(replicaArguments.getOrDefault(i, List.of())));
+            replicas.add(process(i, privateKeyFiles.get(i), publicKeyFiles, FreePorts.single()));
         }
+    }
+
+    private ServiceProcess process(int i, Path privateKeyFile, List<Path> publicKeyFiles, int httpPort) {
+        List<String> arguments = new ArrayList<>();
+        arguments.add("--fitmon.broker.keys.public-key-files="
+                + String.join(",", publicKeyFiles.stream().map(p -> p.toAbsolutePath().toString()).toList()));
+        arguments.addAll(common);
+        arguments.addAll(replicaArguments.get(i));
+        arguments.add("--fitmon.broker.replica-id=" + i);
+        arguments.add("--fitmon.broker.keys.private-key-file=" + privateKeyFile.toAbsolutePath());
+        return new ServiceProcess("replica-" + i, "fitmon.broker.jar", httpPort, arguments, logDirectory);
+    }
+
+    /** Writes a fresh 2048-bit RSA pair: the private key as PKCS#8 PEM, the public key as X.509 PEM. */
+    public static void writeRsaKeyPair(Path privateKeyFile, Path publicKeyFile) throws IOException {
+        KeyPairGenerator generator;
+        try {
+            generator = KeyPairGenerator.getInstance("RSA");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        Files.writeString(publicKeyFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+        Files.writeString(privateKeyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    }
+
+    /** The private key file generated for a replica. */
+    public Path privateKeyFile(int replica) {
+        return privateKeyFiles.get(replica);
+    }
+
+    /** The public key files every replica is given by default, by replica id. */
+    public List<Path> publicKeyFiles() {
+        return List.copyOf(publicKeyFiles);
+    }
+
+    /**
+     * Has a stopped replica use other key files from its next start on: its own private key and
+     * the public key it expects of every replica, by id. The replica keeps its ports, arguments and
+     * log file; {@link #replica(int)} returns a new {@link ServiceProcess} afterwards.
+     */
+    public void useKeys(int replica, Path privateKeyFile, List<Path> publicKeyFiles) {
+        if (publicKeyFiles.size() != n()) {
+            throw new IllegalArgumentException("need " + n() + " public key files, got " + publicKeyFiles.size());
+        }
+        ServiceProcess current = replicas.get(replica);
+        if (current.alive()) {
+            throw new IllegalStateException(current.name() + " is running: stop it before changing its keys");
+        }
+        replicas.set(replica, process(replica, privateKeyFile, List.copyOf(publicKeyFiles), current.httpPort()));
+    }
+
+    /** Has a stopped replica use the key files generated for it again. */
+    public void useGeneratedKeys(int replica) {
+        useKeys(replica, privateKeyFiles.get(replica), publicKeyFiles);
     }
 
     private static String pem(String type, byte[] der) {
@@ -146,6 +204,41 @@ public final class BrokerCluster implements AutoCloseable {
     public String digest(int replica) {
         JsonNode status = replicaStatus(replica);
         return status == null ? null : status.get("digest").asString();
+    }
+
+    /** Whether a replica reports state READY (connected to its group). */
+    public boolean ready(int replica) {
+        JsonNode status = replicaStatus(replica);
+        return status != null && "READY".equals(status.get("state").asString());
+    }
+
+    /** How many replicas report READY. */
+    public int readyCount() {
+        int ready = 0;
+        for (int r = 0; r < n(); r++) {
+            if (ready(r)) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    /** Whether every listed replica answers with one and the same state digest. */
+    public boolean sameDigest(List<Integer> replicas) {
+        java.util.Set<String> digests = new java.util.HashSet<>();
+        for (int r : replicas) {
+            String digest = digest(r);
+            if (digest == null) {
+                return false;
+            }
+            digests.add(digest);
+        }
+        return digests.size() == 1;
+    }
+
+    /** Waits until the listed replicas report the same state digest. */
+    public void awaitSameDigest(List<Integer> replicas, Duration timeout) throws InterruptedException {
+        await("replicas " + replicas + " to report the same state digest", timeout, () -> sameDigest(replicas));
     }
 
     /** Every event of a channel's retained log on one replica, as canonical envelope strings by channel seq. */

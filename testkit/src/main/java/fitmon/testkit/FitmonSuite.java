@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -44,9 +45,20 @@ public final class FitmonSuite implements AutoCloseable {
      * @param gatewayArguments extra {@code --name=value} settings for the gateway
      */
     public static FitmonSuite start(Path directory, int f, List<String> gatewayArguments) throws Exception {
+        return start(directory, f, gatewayArguments, List.of(), Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, List)}, with settings for the replicas.
+     *
+     * @param brokerArguments  more {@code --name=value} settings for every replica
+     * @param replicaArguments settings for single replicas by id ({@code -Dname=value} goes to the JVM)
+     */
+    public static FitmonSuite start(Path directory, int f, List<String> gatewayArguments, List<String> brokerArguments,
+                                    Map<Integer, List<String>> replicaArguments) throws Exception {
         FitmonSuite suite = new FitmonSuite(directory);
         try {
-            suite.startAll(f, gatewayArguments);
+            suite.startAll(f, gatewayArguments, brokerArguments, replicaArguments);
             return suite;
         } catch (Exception | Error e) {
             suite.close();
@@ -54,7 +66,8 @@ public final class FitmonSuite implements AutoCloseable {
         }
     }
 
-    private void startAll(int f, List<String> gatewayArguments) throws Exception {
+    private void startAll(int f, List<String> gatewayArguments, List<String> brokerArguments,
+                          Map<Integer, List<String>> replicaArguments) throws Exception {
         Files.createDirectories(directory);
         Path adminKeyFile = directory.resolve("admin-key.json");
         registry = new ServiceProcess("registry", "fitmon.registry.jar", FreePorts.single(), List.of(
@@ -68,7 +81,9 @@ public final class FitmonSuite implements AutoCloseable {
         JsonNode ca = JSON.readTree(get(registryUrl() + "/api/v1/ca").body());
         byte[] caPublicKey = Base64.getDecoder().decode(ca.get("publicKey").asString());
 
-        brokers = new BrokerCluster(f, caPublicKey, directory.resolve("brokers"));
+        List<String> allBrokerArguments = new ArrayList<>(brokerArguments);
+        allBrokerArguments.add("--fitmon.broker.delivery.jwks-url=" + registryUrl() + "/api/v1/tokens/jwks.json");
+        brokers = new BrokerCluster(f, caPublicKey, directory.resolve("brokers"), allBrokerArguments, replicaArguments);
         brokers.startAll();
 
         List<String> replicaUrls = new ArrayList<>();

@@ -19,6 +19,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final List<String> arguments;
     private final Path logFile;
     private Process process;
+    private boolean suspended;
 
     /**
      * @param name        names the log file ({@code name.log}) and error messages
@@ -31,6 +32,11 @@ public final class ServiceProcess implements AutoCloseable {
         this.httpPort = httpPort;
         this.arguments = List.copyOf(arguments);
         this.logFile = logDirectory.resolve(name + ".log");
+    }
+
+    /** Arguments of the form {@code -Dname=value} go to the JVM, all others to the application. */
+    private static boolean isSystemProperty(String argument) {
+        return argument.startsWith("-D");
     }
 
     public synchronized void start() throws IOException {
@@ -47,10 +53,11 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
+        arguments.stream().filter(ServiceProcess::isSystemProperty).forEach(command::add);
         command.add("-jar");
         command.add(jar);
         command.add("--server.port=" + httpPort);
-        command.addAll(arguments);
+        arguments.stream().filter(a -> !isSystemProperty(a)).forEach(command::add);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -65,9 +72,46 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The operating system's id of the running process. */
+    public synchronized long pid() {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.pid();
+    }
+
+    /**
+     * SIGSTOP: the process keeps its sockets open and the kernel still accepts connections and
+     * buffers data for it, but it neither reads nor answers until {@link #resume()}.
+     */
+    public synchronized void suspend() throws IOException, InterruptedException {
+        signal("STOP");
+        suspended = true;
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    public synchronized void resume() throws IOException, InterruptedException {
+        signal("CONT");
+        suspended = false;
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + signal + " " + name + " failed");
+        }
+    }
+
     /** SIGTERM, then SIGKILL if it does not end in time. */
     @Override
     public synchronized void close() throws InterruptedException {
+        if (suspended && process != null && process.isAlive()) {
+            try {
+                resume();
+            } catch (IOException e) {
+                process.destroyForcibly();
+            }
+        }
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

@@ -2,12 +2,15 @@ package fitmon.broker.replication;
 
 import fitmon.core.command.CommandResult;
 import fitmon.core.command.EventOutcome;
+import fitmon.replication.bftsmart.DeserializationFilter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Counters of what the replica executed: {@code fitmon.commands.ordered} by command type and
- * outcome, {@code fitmon.rejects} by reason, {@code fitmon.events.accepted} by path.
+ * outcome, {@code fitmon.rejects} by reason, {@code fitmon.events.accepted} by path, and
+ * {@code fitmon.deserialization.refused}: objects this process's deserialization filter refused.
  */
 public final class BrokerMetrics {
 
@@ -15,6 +18,10 @@ public final class BrokerMetrics {
 
     public BrokerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        FunctionCounter.builder("fitmon.deserialization.refused", DeserializationFilter.class,
+                        filter -> DeserializationFilter.rejectedCount())
+                .description("Java objects from the network refused by the deserialization filter")
+                .register(registry);
     }
 
     void ordered(String commandType, CommandResult result) {

@@ -63,11 +63,11 @@ class BrokerReplicaConfiguration {
     ReplicaRuntime replicaRuntime(BrokerReplicaProperties properties, ReplicationSettings settings,
                                   ReplicatedBroker broker) {
         return new ReplicaRuntime(new BftSmartReplica(properties.replicaId(), settings, broker,
-                ReplicaKeyFiles.load(properties.keys())));
+                ReplicaKeyFiles.load(properties.keys()), properties.waitingReportInterval()));
     }
 
     @Bean
-    ReplicaHealthIndicator replicaHealthIndicator(ReplicaRuntime runtime) {
-        return new ReplicaHealthIndicator(runtime);
+    ReplicaHealthIndicator replicaHealthIndicator(ReplicaRuntime runtime, ReplicatedBroker broker) {
+        return new ReplicaHealthIndicator(runtime, broker);
     }
 }

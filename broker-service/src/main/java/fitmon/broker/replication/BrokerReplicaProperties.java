@@ -25,6 +25,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param limits            state machine limits; must be equal on every replica
  * @param keys              this replica's RSA key pair and its peers' public keys; without them
  *                          the library's built-in pair is used and links are not authenticated
+ * @param waitingReportInterval how often a replica still waiting for its group logs which peers
+ *                          accept connections (and, when all do, that the keys are the likely
+ *                          cause); 1 s to 1 h
  */
 @ConfigurationProperties("fitmon.broker")
 public record BrokerReplicaProperties(
@@ -36,7 +39,8 @@ public record BrokerReplicaProperties(
         String caPublicKeyFile,
         @DefaultValue("true") boolean requireSignedCommands,
         @DefaultValue Limits limits,
-        @DefaultValue Keys keys) {
+        @DefaultValue Keys keys,
+        @DefaultValue("30s") Duration waitingReportInterval) {
 
     /**
      * @param privateKeyFile  this replica's RSA private key, PKCS#8 PEM

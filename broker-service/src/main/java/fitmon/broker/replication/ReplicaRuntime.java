@@ -2,6 +2,7 @@ package fitmon.broker.replication;
 
 import java.time.Duration;
 
+import fitmon.broker.logging.LibraryConsole;
 import fitmon.replication.bftsmart.BftSmartReplica;
 import fitmon.replication.bftsmart.ReplicaState;
 import org.slf4j.Logger;
@@ -26,6 +27,8 @@ public class ReplicaRuntime implements SmartLifecycle {
 
     @Override
     public void start() {
+        // before the library runs: it prints to System.out/System.err
+        LibraryConsole.install();
         replica.start();
         running = true;
     }

@@ -5,6 +5,7 @@ import java.util.function.Function;
 
 import fitmon.broker.state.BrokerStateMachine;
 import fitmon.broker.state.PrecomputedVerdicts;
+import fitmon.broker.state.StateListener;
 import fitmon.core.command.BrokerCommand;
 import fitmon.core.command.CommandCodec;
 import fitmon.core.command.CommandResult;
@@ -108,6 +109,16 @@ public final class ReplicatedBroker implements ReplicatedService {
         lock.writeLock().lock();
         try {
             stateMachine.restore(snapshot);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Where the state machine's appends and removals go; set between two commands. */
+    public void setListener(StateListener listener) {
+        lock.writeLock().lock();
+        try {
+            stateMachine.setListener(listener);
         } finally {
             lock.writeLock().unlock();
         }

@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -567,7 +568,9 @@ public final class BrokerStateMachine {
         return new ChannelView(spec.tag(), spec.channelClass(), spec.idleTimeoutSeconds(), spec.maxProbes(),
                 spec.maxSubscribers(), spec.retention(), channel.createdAtMillis, channel.lastActivityMillis, lastSeq,
                 log.firstSeq(), log.size(), log.bytes(), List.copyOf(channel.probes.keySet()),
-                List.copyOf(channel.subscribers.keySet()));
+                List.copyOf(channel.subscribers.keySet()), channel.probes.values().stream().map(p -> new ProbeKeyView(
+                        p.probeId, p.key.algorithm().envelopeName(), Base64.getEncoder().encodeToString(p.key.spki()),
+                        p.certificateSerial.toString(), p.notAfterMillis)).toList());
     }
 
     /** The key registered for a probe on a channel, if any (for verifying ahead of ordering). */

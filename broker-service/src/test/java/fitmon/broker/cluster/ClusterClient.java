@@ -8,6 +8,7 @@ import java.security.KeyPair;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import fitmon.core.command.CommandSigner;
 import fitmon.core.crypto.MessageSigner;
@@ -33,13 +34,23 @@ final class ClusterClient {
 
     /** Commands signed by a gateway certified by the cluster's CA. */
     static OrderingClient connect(BrokerCluster cluster, CertificateAuthority ca, int firstClientId, boolean healthView) {
+        return signed(connectUnsigned(cluster, firstClientId, healthView), ca, firstClientId);
+    }
+
+    /** Signed commands to the replicas at the given addresses (by id), one proxy. */
+    static OrderingClient connect(List<String> peerAddresses, int f, CertificateAuthority ca, int firstClientId) {
+        ReplicationSettings settings = ReplicationSettings.of(ReplicationSettings.parsePeers(peerAddresses), f)
+                .withOrderingTimeout(Duration.ofSeconds(1));
+        return signed(new BftSmartOrderingClient(settings, firstClientId, 1, Duration.ofSeconds(60), true), ca, firstClientId);
+    }
+
+    private static OrderingClient signed(OrderingClient unsigned, CertificateAuthority ca, int firstClientId) {
         KeyPair keys = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519);
         Instant now = Instant.now();
         try {
             byte[] certificate = ca.issueGatewayCertificate("gateway-" + firstClientId, keys.getPublic(),
                     now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1))).getEncoded();
-            return new GatewaySignedClient(connectUnsigned(cluster, firstClientId, healthView),
-                    new CommandSigner(certificate, keys.getPrivate()));
+            return new GatewaySignedClient(unsigned, new CommandSigner(certificate, keys.getPrivate()));
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }

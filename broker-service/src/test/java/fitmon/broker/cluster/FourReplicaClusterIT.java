@@ -6,14 +6,13 @@ import fitmon.testkit.ServiceProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import fitmon.core.channel.ChannelClass;
@@ -79,11 +78,33 @@ class FourReplicaClusterIT {
         cluster = new BrokerCluster(1, ca.publicKey().getEncoded(), Path.of("target", "cluster-it-logs"));
         cluster.startAll();
         // The library's constructor returns once every replica of the group has connected.
-        BrokerCluster.await("every replica to report READY", AGREEMENT, () -> allReady());
+        BrokerCluster.await("every replica to report READY", AGREEMENT, () -> cluster.readyCount() == cluster.n());
+        // connected is not ready: readiness waits until the group has ordered something
+        for (int r = 0; r < cluster.n(); r++) {
+            HttpResponse<String> readiness = cluster.raw(r, "/actuator/health/readiness");
+            assertThat(readiness.statusCode()).as("replica " + r).isEqualTo(503);
+            assertThat(readiness.body()).contains("the group to order a command");
+        }
         client = ClusterClient.connect(cluster, ca);
         CommandResult created = order(new CreateChannel(BFT, ChannelClass.BFT, 0, 10, 10,
                 new ChannelRetention(100_000, 256L * 1024 * 1024)));
         assertThat(created).isInstanceOf(CommandResult.Accepted.class);
+        for (int r = 0; r < cluster.n(); r++) {
+            int replica = r;
+            BrokerCluster.await("replica " + r + " ready once the group ordered", AGREEMENT,
+                    () -> readinessStatus(replica) == 200);
+        }
+    }
+
+    private int readinessStatus(int replica) {
+        try {
+            return cluster.raw(replica, "/actuator/health/readiness").statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     @AfterAll
@@ -162,7 +183,7 @@ class FourReplicaClusterIT {
             assertThat(unordered(CFT_NO_NU, nonUrgentProbe, 10)).allMatch(o -> o instanceof EventOutcome.Queued);
         }
 
-        awaitSameDigest(List.of(0, 1, 2, 3));
+        cluster.awaitSameDigest(List.of(0, 1, 2, 3), AGREEMENT);
         List<String> reference = cluster.log(0, BFT);
         assertThat(reference).hasSize(2400);
         for (int r = 1; r < cluster.n(); r++) {
@@ -219,7 +240,7 @@ class FourReplicaClusterIT {
             assertThat(rawOrder(intruder, signedOnce)).extracting(r -> ((CommandResult.Rejected) r).reason())
                     .isEqualTo(RejectReason.COMMAND_REPLAYED);
         }
-        awaitSameDigest(List.of(0, 1, 2, 3));
+        cluster.awaitSameDigest(List.of(0, 1, 2, 3), AGREEMENT);
         for (int r = 0; r < cluster.n(); r++) {
             assertThat(cluster.raw(r, "/api/v1/channels/it.intruder").statusCode()).isEqualTo(404);
             assertThat(cluster.get(r, "/api/v1/channels/it.replayed")).isNotNull();
@@ -265,7 +286,7 @@ class FourReplicaClusterIT {
         List<EventOutcome> unsigned = outcomes(order(new Publish(BFT, List.of(EventJson.toBytes(victim.nextUnsigned(BFT))))));
         assertThat(((EventOutcome.Refused) unsigned.get(0)).reason()).isEqualTo(RejectReason.SIGNATURE_REQUIRED);
 
-        awaitSameDigest(List.of(0, 1, 2, 3));
+        cluster.awaitSameDigest(List.of(0, 1, 2, 3), AGREEMENT);
         for (int r = 0; r < cluster.n(); r++) {
             List<String> log = cluster.log(r, BFT);
             assertThat(log).hasSize(bftAccepted);
@@ -294,7 +315,7 @@ class FourReplicaClusterIT {
                 bftAccepted += appended(publish(BFT, probe, 20, true));
             }
         }
-        awaitSameDigest(List.of(0, 1, 2));
+        cluster.awaitSameDigest(List.of(0, 1, 2), AGREEMENT);
         assertThat(cluster.log(0, BFT)).hasSize(bftAccepted);
     }
 
@@ -310,7 +331,7 @@ class FourReplicaClusterIT {
             }
             Thread.sleep(200);
         }
-        awaitSameDigest(List.of(0, 1, 2, 3));
+        cluster.awaitSameDigest(List.of(0, 1, 2, 3), AGREEMENT);
         assertThat(cluster.log(3, BFT)).hasSize(bftAccepted).isEqualTo(cluster.log(0, BFT));
     }
 
@@ -326,7 +347,7 @@ class FourReplicaClusterIT {
             }
         }
         System.out.printf("300 events ordered across a leader change in %d ms%n", (System.nanoTime() - started) / 1_000_000);
-        awaitSameDigest(List.of(1, 2, 3));
+        cluster.awaitSameDigest(List.of(1, 2, 3), AGREEMENT);
         assertThat(cluster.log(1, BFT)).hasSize(bftAccepted).isEqualTo(cluster.log(3, BFT));
     }
 
@@ -363,27 +384,5 @@ class FourReplicaClusterIT {
         return outcomes.size();
     }
 
-    private boolean allReady() {
-        for (int r = 0; r < cluster.n(); r++) {
-            JsonNode status = cluster.replicaStatus(r);
-            if (status == null || !"READY".equals(status.get("state").asString())) {
-                return false;
-            }
-        }
-        return true;
-    }
 
-    private void awaitSameDigest(List<Integer> replicas) throws InterruptedException {
-        BrokerCluster.await("replicas " + replicas + " to report the same state digest", AGREEMENT, () -> {
-            Set<String> digests = new HashSet<>();
-            for (int r : replicas) {
-                String digest = cluster.digest(r);
-                if (digest == null) {
-                    return false;
-                }
-                digests.add(digest);
-            }
-            return digests.size() == 1;
-        });
-    }
 }

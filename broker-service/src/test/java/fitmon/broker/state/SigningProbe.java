@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A test probe: an id, a real key pair and signer, certificates for that key, and envelopes it
  * signs. Sequence numbers are always passed explicitly so tests say which SEQ they mean.
  */
-final class SigningProbe {
+public final class SigningProbe {
 
     final String probeId;
     final SignatureAlgorithm algorithm;
@@ -39,12 +39,12 @@ final class SigningProbe {
         this.signer = new MessageSigner(algorithm, keys.getPrivate());
     }
 
-    static SigningProbe ed25519(String probeId) {
+    public static SigningProbe ed25519(String probeId) {
         return new SigningProbe(probeId, SignatureAlgorithm.ED25519);
     }
 
     /** A certificate from the test CA, valid from a day before T0 to a year after. */
-    byte[] certificate() {
+    public byte[] certificate() {
         return certificate(TestKeys.CA, TestKeys.VALID_FROM, TestKeys.VALID_UNTIL);
     }
 
@@ -73,7 +73,7 @@ final class SigningProbe {
     }
 
     /** Envelope bytes as the probe would send them, signed. */
-    byte[] signedBytes(String tag, long seq) {
+    public byte[] signedBytes(String tag, long seq) {
         return EventJson.toBytes(signed(tag, seq));
     }
 

@@ -207,7 +207,7 @@ class SnapshotRestoreTest {
             } else {
                 views.add(new ChannelView(v.tag(), v.channelClass(), v.idleTimeoutSeconds(), v.maxProbes(),
                         v.maxSubscribers(), v.retention(), v.createdAtMillis(), v.lastActivityMillis(), 0, 0, 0, 0,
-                        v.probes(), v.subscribers()));
+                        v.probes(), v.subscribers(), v.probeKeys()));
             }
         }
         return views;

@@ -19,14 +19,14 @@ import fitmon.core.command.Tick;
  * Builders and assertions shared by the state machine tests. Time is always explicit: {@link #at}
  * turns seconds after {@link TestKeys#T0} into consensus milliseconds.
  */
-final class StateFixture {
+public final class StateFixture {
 
     private StateFixture() {
     }
 
     // ------------------------------------------------------------------ configuration and machines
 
-    static StateMachineConfig config() {
+    public static StateMachineConfig config() {
         return StateMachineConfig.defaults(TestKeys.CA.publicKey());
     }
 
@@ -46,13 +46,13 @@ final class StateFixture {
     }
 
     /** Consensus milliseconds {@code seconds} after T0. */
-    static long at(double seconds) {
+    public static long at(double seconds) {
         return TestKeys.T0_MS + Math.round(seconds * 1000);
     }
 
     // ------------------------------------------------------------------ commands
 
-    static CreateChannel channel(String tag, ChannelClass channelClass) {
+    public static CreateChannel channel(String tag, ChannelClass channelClass) {
         return CreateChannel.withDefaults(tag, channelClass);
     }
 
@@ -61,17 +61,17 @@ final class StateFixture {
                 CreateChannel.DEFAULT_MAX_SUBSCRIBERS, ChannelRetention.DEFAULT);
     }
 
-    static CreateChannel channel(String tag, ChannelClass channelClass, int maxProbes, int maxSubscribers,
+    public static CreateChannel channel(String tag, ChannelClass channelClass, int maxProbes, int maxSubscribers,
                                  ChannelRetention retention) {
         return new CreateChannel(tag, channelClass, 0, maxProbes, maxSubscribers, retention);
     }
 
-    static Publish publish(String tag, byte[]... events) {
+    public static Publish publish(String tag, byte[]... events) {
         return new Publish(tag, List.of(events));
     }
 
     /** Creates a channel and registers the probes with their ordinary certificates, at T0. */
-    static void channelWithProbes(BrokerStateMachine sm, CreateChannel create, SigningProbe... probes) {
+    public static void channelWithProbes(BrokerStateMachine sm, CreateChannel create, SigningProbe... probes) {
         accepted(sm.applyOrdered(create, at(0)));
         for (SigningProbe probe : probes) {
             accepted(sm.applyOrdered(new RegisterProbe(create.tag(), probe.certificate()), at(0)));

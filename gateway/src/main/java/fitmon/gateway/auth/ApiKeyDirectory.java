@@ -36,11 +36,19 @@ public class ApiKeyDirectory {
         this.ttlNanos = properties.cacheTtl().toNanos();
     }
 
+    /**
+     * A probe whose enrolment is not approved yet is asked about every time: approval is the next
+     * thing it waits for, and a cached answer would refuse its first registration for a while.
+     */
+    private static boolean awaitingCertificate(Entry entry) {
+        return entry.key().map(k -> "PROBE".equals(k.kind()) && k.certificate() == null).orElse(false);
+    }
+
     /** @throws fitmon.gateway.registry.RegistryUnavailableException when the registry cannot say */
     public Optional<Resolved> lookup(String keyId) {
         long now = System.nanoTime();
         Entry entry = entries.get(keyId);
-        if (entry == null || now - entry.fetchedAtNanos() > ttlNanos) {
+        if (entry == null || now - entry.fetchedAtNanos() > ttlNanos || awaitingCertificate(entry)) {
             Optional<ApiKeyRecord> key = registry.apiKey(keyId);
             byte[] signingKey = key.map(k -> k.signingKey() == null ? new byte[0] : Base64.getDecoder().decode(k.signingKey()))
                     .orElse(null);

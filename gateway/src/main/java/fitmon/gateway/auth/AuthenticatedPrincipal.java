@@ -2,6 +2,7 @@ package fitmon.gateway.auth;
 
 import java.util.List;
 
+import fitmon.core.channel.TagPattern;
 import fitmon.gateway.registry.ApiKeyRecord;
 
 /**

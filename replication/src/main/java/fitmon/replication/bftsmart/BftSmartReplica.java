@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hosts a {@link ReplicatedService} in a BFT-SMaRt replica. The library's constructor blocks
  * until the peers are connected, so {@link #start()} runs it on a thread of its own and reports
- * progress through {@link #state()} and {@link #ready()}.
+ * progress through {@link #state()} and {@link #ready()}. Once ready, a {@link StallWatchdog} has it
+ * fetch its peers' state if it stops executing while they go on ordering.
  *
  * <p>The library leaves non-daemon network threads behind after it is closed: a process hosting a
  * replica must exit after {@link #close()} rather than expect to start another.
@@ -24,15 +25,20 @@ public final class BftSmartReplica implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BftSmartReplica.class);
 
+    /** How often a replica still waiting for its group says why it may be waiting. */
+    public static final java.time.Duration DEFAULT_WAITING_REPORT_INTERVAL = java.time.Duration.ofSeconds(30);
+
     private final int replicaId;
     private final ReplicationSettings settings;
     private final ServiceAdapter adapter;
     private final ReplicatedService service;
     private final ReplicaKeys keys;
+    private final java.time.Duration waitingReportInterval;
     private final AtomicReference<ReplicaState> state = new AtomicReference<>(ReplicaState.STARTING);
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile ServiceReplica replica;
     private volatile Thread starter;
+    private final StallWatchdog watchdog;
 
     /** A replica on the library's built-in key pair, shared by every replica: for tests only. */
     public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service) {
@@ -44,6 +50,22 @@ public final class BftSmartReplica implements AutoCloseable {
      *             library's built-in pair, which authenticates nothing between replicas
      */
     public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service, ReplicaKeys keys) {
+        this(replicaId, settings, service, keys, DEFAULT_WAITING_REPORT_INTERVAL);
+    }
+
+    /**
+     * @param keys                  as above
+     * @param waitingReportInterval how often the replica reports while it waits for its group,
+     *                              between 1 s and 1 h
+     */
+    public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service, ReplicaKeys keys,
+                           java.time.Duration waitingReportInterval) {
+        if (waitingReportInterval == null || waitingReportInterval.toMillis() < 1000
+                || waitingReportInterval.compareTo(java.time.Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("the waiting report interval must be between 1 s and 1 h, got "
+                    + waitingReportInterval);
+        }
+        this.waitingReportInterval = waitingReportInterval;
         if (replicaId < 0 || replicaId >= settings.n()) {
             throw new IllegalArgumentException("replica id " + replicaId + " is not in the group 0.." + (settings.n() - 1));
         }
@@ -55,6 +77,7 @@ public final class BftSmartReplica implements AutoCloseable {
             keys.validate(replicaId, settings.n());
         }
         this.keys = keys;
+        this.watchdog = new StallWatchdog(replicaId, adapter.catchUpStateManager(), settings.orderingTimeout());
     }
 
     /** Starts connecting to the peers in the background; returns at once. */
@@ -93,6 +116,7 @@ public final class BftSmartReplica implements AutoCloseable {
             }
             LOG.info("replica {} connected to its peers and agreed on where the group is", replicaId);
             markReady();
+            watchdog.start();
         } catch (RuntimeException e) {
             LOG.error("replica {} failed to start: {}", replicaId, e.toString(), e);
             state.set(ReplicaState.STOPPED);
@@ -101,7 +125,7 @@ public final class BftSmartReplica implements AutoCloseable {
     }
 
     /**
-     * Every 30 s while the group has not formed, says which peers accept TCP connections on their
+     * Every {@link #waitingReportInterval} (30 s by default) while the group has not formed, says which peers accept TCP connections on their
      * replica port (port+1). All reachable and still waiting usually means a key mismatch: the
      * library drops links whose signature does not verify with the public key configured for that
      * peer, and only prints "sent an invalid signature!".
@@ -110,7 +134,7 @@ public final class BftSmartReplica implements AutoCloseable {
         long started = System.nanoTime();
         while (state.get() == ReplicaState.WAITING_FOR_PEERS) {
             try {
-                Thread.sleep(30_000);
+                Thread.sleep(waitingReportInterval.toMillis());
             } catch (InterruptedException e) {
                 return;
             }
@@ -134,7 +158,9 @@ public final class BftSmartReplica implements AutoCloseable {
             if (unreachable.isEmpty()) {
                 LOG.warn("replica {} still waiting for its group after {} s although every peer {} accepts connections: "
                         + "check that each replica's public key in the configuration matches that replica's private key "
-                        + "(the library drops links it cannot authenticate)", replicaId, waited, reachable);
+                        + "(the library drops links it cannot authenticate); once the keys are fixed, restart the replicas "
+                        + "that logged 'sent an invalid signature!' as well: the library never reopens a link it refused",
+                        replicaId, waited, reachable);
             } else {
                 LOG.warn("replica {} still waiting for its group after {} s: peers {} do not accept connections yet "
                         + "(all {} replicas must be up once before anything is ordered)", replicaId, waited, unreachable,
@@ -193,6 +219,7 @@ public final class BftSmartReplica implements AutoCloseable {
     @Override
     public synchronized void close() {
         state.set(ReplicaState.STOPPED);
+        watchdog.close();
         ServiceReplica r = replica;
         if (r != null) {
             try {

@@ -1,5 +1,6 @@
 package fitmon.replication.bftsmart;
 
+import bftsmart.statemanagement.StateManager;
 import bftsmart.tom.MessageContext;
 import bftsmart.tom.server.defaultservices.DefaultSingleRecoverable;
 import fitmon.replication.OrderContext;
@@ -33,6 +34,7 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
 
     private final ReplicatedService service;
     private final Runnable onProgress;
+    private final CatchUpStateManager stateManager = new CatchUpStateManager();
     private long currentConsensus = Long.MIN_VALUE;
     private int indexInBatch;
 
@@ -58,6 +60,16 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
     @Override
     public byte[] appExecuteUnordered(byte[] command, MessageContext context) {
         return service.executeUnordered(command);
+    }
+
+    /** The library asks for it once, when it builds the replica; the parent only reaches it through here. */
+    @Override
+    public StateManager getStateManager() {
+        return stateManager;
+    }
+
+    CatchUpStateManager catchUpStateManager() {
+        return stateManager;
     }
 
     @Override

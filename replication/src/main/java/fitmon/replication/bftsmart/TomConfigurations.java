@@ -40,6 +40,9 @@ final class TomConfigurations {
         return configuration;
     }
 
+    /** Consensus instances a replica may lag before it fetches state instead of waiting. */
+    static final int CATCH_UP_HIGH_MARK = 200;
+
     static Properties properties(ReplicationSettings settings) {
         StringJoiner view = new StringJoiner(",");
         for (Peer peer : settings.peers()) {
@@ -61,6 +64,10 @@ final class TomConfigurations {
         p.setProperty("system.totalordermulticast.timeout", Long.toString(settings.orderingTimeout().toMillis()));
         p.setProperty("system.totalordermulticast.maxbatchsize", Integer.toString(settings.maxBatchSize()));
         p.setProperty("system.totalordermulticast.state_transfer", "true");
+        // A replica that lost consensus messages (its in-queue overflowed while it was paused or
+        // slow) only asks for state once it sees a message this many instances ahead; the
+        // library's 10 000 leaves it wedged for minutes, alone in a leader change nobody joins.
+        p.setProperty("system.totalordermulticast.highMark", Integer.toString(CATCH_UP_HIGH_MARK));
         p.setProperty("system.totalordermulticast.log", "true");
         p.setProperty("system.totalordermulticast.log_parallel", "false");
         p.setProperty("system.totalordermulticast.log_to_disk", "false");

@@ -1,4 +1,4 @@
-package fitmon.gateway.auth;
+package fitmon.core.channel;
 
 /** A channel TAG or a glob where {@code *} matches any run of characters ({@code host.*}, {@code *}). */
 public final class TagPattern {

@@ -1,0 +1,263 @@
+package fitmon.broker.delivery;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import fitmon.broker.replication.ReplicatedBroker;
+import fitmon.broker.state.ChannelView;
+import fitmon.broker.state.LoggedEvent;
+import fitmon.broker.state.RemovalCause;
+import fitmon.broker.state.StateListener;
+import fitmon.core.channel.ChannelClass;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects the state machine to the consoles' STOMP sessions on this replica: which sessions
+ * follow which channel, replay of the retained log, live deliveries and system messages.
+ */
+public final class DeliveryHub implements StateListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryHub.class);
+    static final int REPLAY_PAGE = 256;
+
+    private final int replicaId;
+    private final ReplicatedBroker broker;
+    private final ConsoleTokens tokens;
+    private final DeliveryProperties properties;
+    private final boolean alterEvents;
+    private final Clock clock;
+    private final Set<ConsoleSession> sessions = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Set<ChannelSubscription>> byTag = new ConcurrentHashMap<>();
+    private final ExecutorService senders = Executors.newCachedThreadPool(daemon("fitmon-delivery-"));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("fitmon-delivery-timer-"));
+    private final Counter sent;
+    private final Counter slowConsumers;
+    private final MeterRegistry registry;
+
+    DeliveryHub(int replicaId, ReplicatedBroker broker, ConsoleTokens tokens, DeliveryProperties properties,
+                MeterRegistry registry, Clock clock) {
+        this.replicaId = replicaId;
+        this.broker = broker;
+        this.tokens = tokens;
+        this.properties = properties;
+        this.alterEvents = properties.faultInjection().alterEvents();
+        this.clock = clock;
+        this.registry = registry;
+        this.sent = Counter.builder("fitmon.delivery.frames.sent").description("STOMP frames sent to consoles").register(registry);
+        this.slowConsumers = Counter.builder("fitmon.delivery.slow.consumers")
+                .description("sessions cut off because their send buffer overflowed").register(registry);
+        Gauge.builder("fitmon.delivery.sessions", sessions, Set::size).description("open STOMP sessions").register(registry);
+        timers.scheduleWithFixedDelay(this::checkTimers, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /** A new WebSocket; past the session limit it is answered with an ERROR and closed. */
+    ConsoleSession open(FrameSink sink) {
+        ConsoleSession session = new ConsoleSession(UUID.randomUUID().toString(), sink, this, properties.maxQueued(),
+                clock.instant());
+        if (sessions.size() >= properties.maxSessions()) {
+            session.fail(DeliveryError.TOO_MANY_SESSIONS, "this replica serves at most " + properties.maxSessions()
+                    + " STOMP sessions; try again later");
+            return session;
+        }
+        sessions.add(session);
+        return session;
+    }
+
+    void sessionClosed(ConsoleSession session) {
+        sessions.remove(session);
+    }
+
+    int openSessions() {
+        return sessions.size();
+    }
+
+    private void checkTimers() {
+        Instant now = clock.instant();
+        for (ConsoleSession session : sessions) {
+            session.checkTimers(now, properties.connectTimeout());
+        }
+    }
+
+    /** Closes a session that was told to go but may not be reading, after a grace period. */
+    void closeLater(ConsoleSession session) {
+        timers.schedule(() -> senders.execute(session::closeNow), 5, TimeUnit.SECONDS);
+    }
+
+    void execute(Runnable task) {
+        senders.execute(task);
+    }
+
+    // ---------------------------------------------------------------- subscriptions
+
+    private record Subscribed(ChannelSubscription subscription, DeliveryException refusal) {
+    }
+
+    /**
+     * Enters a subscription, atomically with respect to appends: from {@code fromSeq} it first
+     * replays, otherwise it is live from the next event.
+     */
+    ChannelSubscription subscribe(ConsoleSession session, String id, String tag, Long fromSeq, String subject)
+            throws DeliveryException {
+        Subscribed result = broker.read(sm -> {
+            Optional<ChannelView> found = sm.channel(tag);
+            if (found.isEmpty()) {
+                return new Subscribed(null, new DeliveryException(DeliveryError.CHANNEL_NOT_FOUND,
+                        "no channel '" + tag + "' on replica " + replicaId));
+            }
+            ChannelView channel = found.get();
+            if (!channel.subscribers().contains(subject)) {
+                return new Subscribed(null, new DeliveryException(DeliveryError.NOT_SUBSCRIBED, "'" + subject
+                        + "' is not subscribed to '" + tag + "': POST /api/v1/channels/" + tag + "/subscriptions first"));
+            }
+            ChannelSubscription subscription = new ChannelSubscription(session, id, tag, channel.channelClass());
+            long last = channel.lastSeq();
+            long firstRetained = channel.retainedEvents() > 0 ? channel.firstRetainedSeq() : last + 1;
+            if (fromSeq == null) {
+                subscription.nextSeq = last + 1;
+                subscription.live = true;
+            } else {
+                if (fromSeq < firstRetained) {
+                    session.controlSystem(subscription, DeliveryJson.retentionGap(replicaId, tag, fromSeq, firstRetained));
+                }
+                subscription.nextSeq = Math.max(fromSeq, firstRetained);
+                subscription.live = false;
+            }
+            subscription.lastSentSeq = subscription.nextSeq - 1;
+            byTag.computeIfAbsent(tag, t -> ConcurrentHashMap.newKeySet()).add(subscription);
+            return new Subscribed(subscription, null);
+        });
+        if (result.refusal() != null) {
+            throw result.refusal();
+        }
+        return result.subscription();
+    }
+
+    /** The next page of a replaying subscription; the last, shorter page makes it live. */
+    List<LoggedEvent> replayPage(ChannelSubscription subscription) {
+        return broker.read(sm -> {
+            if (subscription.ended) {
+                return List.of();
+            }
+            List<LoggedEvent> page = sm.events(subscription.tag, subscription.nextSeq, REPLAY_PAGE);
+            if (!page.isEmpty()) {
+                subscription.nextSeq = page.get(page.size() - 1).channelSeq() + 1;
+            }
+            if (page.size() < REPLAY_PAGE) {
+                subscription.live = true;
+            }
+            return page;
+        });
+    }
+
+    void unsubscribe(ChannelSubscription subscription) {
+        subscription.ended = true;
+        Set<ChannelSubscription> subscriptions = byTag.get(subscription.tag);
+        if (subscriptions != null) {
+            subscriptions.remove(subscription);
+        }
+    }
+
+    // ---------------------------------------------------------------- from the state machine
+
+    @Override
+    public void eventAppended(String tag, ChannelClass channelClass, LoggedEvent event) {
+        Set<ChannelSubscription> subscriptions = byTag.get(tag);
+        if (subscriptions == null || subscriptions.isEmpty()) {
+            return;
+        }
+        String body = null;
+        for (ChannelSubscription subscription : subscriptions) {
+            if (!subscription.live || subscription.ended || event.channelSeq() < subscription.nextSeq) {
+                continue;
+            }
+            subscription.nextSeq = event.channelSeq() + 1;
+            if (body == null) {
+                body = deliveryBody(tag, channelClass, event);
+            }
+            subscription.session.enqueueDelivery(subscription, event.channelSeq(), body);
+        }
+    }
+
+    @Override
+    public void channelRemoved(String tag, RemovalCause cause, List<String> subscribers, long atMillis) {
+        Set<ChannelSubscription> subscriptions = byTag.remove(tag);
+        if (subscriptions == null) {
+            return;
+        }
+        String body = DeliveryJson.channelRemoved(replicaId, tag, cause, atMillis);
+        for (ChannelSubscription subscription : subscriptions) {
+            subscription.session.enqueueSystem(subscription, body, true);
+        }
+    }
+
+    String deliveryBody(String tag, ChannelClass channelClass, LoggedEvent event) {
+        String eventJson = alterEvents ? EventAlteration.alter(event.envelope()) : event.envelopeJson();
+        return DeliveryJson.delivery(replicaId, tag, channelClass, event, eventJson);
+    }
+
+    // ---------------------------------------------------------------- for sessions
+
+    ConsoleTokens tokens() {
+        return tokens;
+    }
+
+    int replicaId() {
+        return replicaId;
+    }
+
+    int maxQueued() {
+        return properties.maxQueued();
+    }
+
+    int maxSubscriptions() {
+        return properties.maxSubscriptions();
+    }
+
+    void sent() {
+        sent.increment();
+    }
+
+    void slowConsumer(ConsoleSession session) {
+        slowConsumers.increment();
+    }
+
+    void ended(DeliveryError error) {
+        registry.counter("fitmon.delivery.sessions.ended", "code", error.name()).increment();
+    }
+
+    @Override
+    public void close() {
+        for (ConsoleSession session : sessions) {
+            session.closeNow();
+        }
+        timers.shutdownNow();
+        senders.shutdownNow();
+        LOG.debug("delivery stopped");
+    }
+}

@@ -1,0 +1,56 @@
+package fitmon.client.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import fitmon.client.local.LocalSuite;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fitmon local}: the whole suite on this machine from a built checkout (what {@code ./fitmon-local} runs). */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "Start the whole fitmon suite on this machine from a built checkout: 4 replicas, registry, gateway, console, demo probe. Ctrl-C stops it.")
+final class LocalCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--repository", paramLabel = "DIR", defaultValue = ".", description = "The built checkout (default: here).")
+    Path repository;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = ".fitmon-local",
+            description = "State, keys and logs (default: .fitmon-local); kept across restarts.")
+    Path data;
+
+    @Option(names = "--port-offset", paramLabel = "N", defaultValue = "0",
+            description = "Added to every port (console 8080, gateway 8081, registry 8070, replicas 8090-8093 and 11000-11031).")
+    int portOffset;
+
+    @Option(names = "--no-demo", description = "Do not run the demo probe.")
+    boolean noDemo;
+
+    @Override
+    public Integer call() throws Exception {
+        FitmonCommand root = Root.of(spec);
+        PrintWriter out = root.out();
+        LocalSuite suite = new LocalSuite(new LocalSuite.Settings(repository, data, portOffset, !noDemo), out);
+        Thread stopper = new Thread(() -> {
+            out.println("fitmon-local: stopping…");
+            out.flush();
+            suite.close();
+            out.println("fitmon-local: stopped");
+            out.flush();
+        }, "fitmon-local-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            suite.start();
+        } catch (Exception e) {
+            throw new CliException(ExitCodes.INTERNAL, e.getMessage());
+        }
+        root.err().println("fitmon-local: " + suite.awaitFailure());
+        root.err().flush();
+        return ExitCodes.INTERNAL;
+    }
+}

@@ -1,0 +1,248 @@
+package fitmon.client.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import fitmon.client.http.ApiKey;
+import fitmon.client.http.GatewayClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The README's one command, {@code ./fitmon-local}, from a fresh clone of this repository: it
+ * builds, starts everything on the default ports, the demo probe's events reach every replica
+ * through the gateway, SIGTERM stops every process, and a second start keeps the registry's state
+ * and the probe's identity.
+ */
+class LocalSuiteIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final LocalPorts PORTS = new LocalPorts(0, 4);
+
+    @Test
+    @Timeout(value = 25, unit = TimeUnit.MINUTES)
+    void oneCommandStartsTheWholeSuiteFromAFreshCloneStopsCleanlyAndKeepsStateAcrossARestart() throws Exception {
+        assertThat(PORTS.busy()).as("the local suite's default ports must be free for this test").isEmpty();
+        Path repository = Path.of("").toAbsolutePath().getParent();
+        Path clone = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fresh-clone-");
+        Process git = new ProcessBuilder("git", "clone", "--quiet", "--no-hardlinks", repository.toString(), clone.toString())
+                .redirectErrorStream(true).start();
+        assertThat(git.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(git.exitValue()).as(new String(git.getInputStream().readAllBytes())).isZero();
+
+        Run first = Run.start(clone, "first-start.log");
+        long lastSeqBefore;
+        try {
+            first.awaitLine("fitmon is up", Duration.ofMinutes(15));
+            assertThat(first.output()).contains("bootstrap admin API key (shown once");
+            assertThat(get("http://127.0.0.1:" + PORTS.console() + "/").statusCode()).isEqualTo(200);
+
+            // the demo probe publishes through the gateway; every replica logs the same events
+            List<JsonNode> logs = awaitEventsOnEveryReplica(3);
+            for (JsonNode log : logs) {
+                assertThat(withoutReplica(log, 3)).isEqualTo(withoutReplica(logs.get(0), 3));
+            }
+            GatewayClient admin = admin(clone);
+            JsonNode voted = admin.get("/api/v1/channels/demo.host/events?fromSeq=1&limit=3");
+            assertThat(withoutReplica(voted, 3)).isEqualTo(withoutReplica(logs.get(0), 3));
+            lastSeqBefore = lastProbeSeq(logs.get(0));
+        } finally {
+            first.stop();
+        }
+        first.assertNothingLeft();
+
+        Run second = Run.start(clone, "second-start.log");
+        try {
+            second.awaitLine("fitmon is up", Duration.ofMinutes(10));
+            assertThat(second.output()).doesNotContain("shown once").contains("admin API key: in");
+            // the registry kept the admin key; the probe kept its identity and continues its SEQ
+            GatewayClient admin = admin(clone);
+            assertThat(admin.get("/api/v1/principals").toString()).contains("demo-probe");
+            List<JsonNode> logs = awaitEventsOnEveryReplica(1);
+            assertThat(logs.get(0).at("/events/0/event/seq").asLong()).isGreaterThan(lastSeqBefore);
+        } finally {
+            second.stop();
+        }
+        second.assertNothingLeft();
+    }
+
+    private static GatewayClient admin(Path clone) throws IOException {
+        JsonNode key = JSON.readTree(Files.readString(clone.resolve(".fitmon-local/admin-key.json")));
+        return GatewayClient.builder("http://127.0.0.1:" + PORTS.gateway())
+                .apiKey(new ApiKey(key.get("keyId").asString(), key.get("secret").asString())).build();
+    }
+
+    private static List<JsonNode> awaitEventsOnEveryReplica(int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            List<JsonNode> logs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> page = get("http://127.0.0.1:" + PORTS.replicaHttp(i)
+                        + "/api/v1/channels/demo.host/events?fromSeq=1&limit=" + count);
+                if (page.statusCode() == 200 && JSON.readTree(page.body()).get("events").size() >= count) {
+                    logs.add(JSON.readTree(page.body()));
+                }
+            }
+            if (logs.size() == 4) {
+                return logs;
+            }
+            assertThat(System.nanoTime()).as("%d events of demo.host on every replica", count).isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    /** The first {@code count} deliveries without the field naming the replica. */
+    private static List<String> withoutReplica(JsonNode page, int count) {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            JsonNode delivery = page.get("events").get(i);
+            events.add(delivery.get("channelSeq").asLong() + " " + delivery.get("event"));
+        }
+        return events;
+    }
+
+    private static long lastProbeSeq(JsonNode page) {
+        JsonNode events = page.get("events");
+        return events.get(events.size() - 1).at("/event/seq").asLong();
+    }
+
+    private static HttpResponse<String> get(String url) throws InterruptedException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new NoAnswer(url);
+        }
+    }
+
+    /** {@code ./fitmon-local} running in the clone, its output kept. */
+    private static final class Run {
+        private final Process process;
+        private final List<String> lines = new CopyOnWriteArrayList<>();
+        private final List<ProcessHandle> services = new ArrayList<>();
+        private final Thread pump;
+
+        private Run(Process process, Path log) {
+            this.process = process;
+            pump = new Thread(() -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        lines.add(line);
+                        Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
+                                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    }
+                } catch (IOException e) {
+                    lines.add("(output lost: " + e + ")");
+                }
+            }, "fitmon-local-output");
+            pump.setDaemon(true);
+            pump.start();
+        }
+
+        static Run start(Path clone, String logName) throws IOException {
+            Path log = clone.resolve(logName);
+            return new Run(new ProcessBuilder(clone.resolve("fitmon-local").toString()).directory(clone.toFile())
+                    .redirectErrorStream(true).start(), log);
+        }
+
+        String output() {
+            return String.join("\n", lines);
+        }
+
+        void awaitLine(String text, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (lines.stream().noneMatch(line -> line.contains(text))) {
+                assertThat(process.isAlive()).as("./fitmon-local exited early:\n" + output()).isTrue();
+                assertThat(System.nanoTime()).as("'" + text + "' within " + timeout + ":\n" + output()).isLessThan(deadline);
+                Thread.sleep(500);
+            }
+            process.descendants().forEach(services::add);
+        }
+
+        /** SIGTERM to the launcher, as a service manager or Ctrl-C's process group would stop it. */
+        void stop() throws InterruptedException {
+            process.descendants().forEach(services::add);
+            // Process.destroy() would also close our end of its output; the handle only signals
+            process.toHandle().destroy();
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new AssertionError("./fitmon-local did not stop within 2 minutes:\n" + output());
+            }
+            pump.join(10_000);
+        }
+
+        void assertNothingLeft() throws InterruptedException {
+            assertThat(output()).contains("fitmon-local: stopped");
+            assertThat(services).as("services started").hasSizeGreaterThanOrEqualTo(7);
+            for (ProcessHandle service : services) {
+                assertThat(service.isAlive()).as("process %d (%s) still running", service.pid(),
+                        service.info().commandLine().orElse("?")).isFalse();
+            }
+            assertThat(PORTS.busy()).as("ports still in use after the stop").isEmpty();
+        }
+    }
+
+    /** No HTTP answer at all (connection refused): reads as a 503 to the polling loops. */
+    private record NoAnswer(String url) implements HttpResponse<String> {
+        @Override
+        public int statusCode() {
+            return 503;
+        }
+
+        @Override
+        public HttpRequest request() {
+            return HttpRequest.newBuilder(URI.create(url)).build();
+        }
+
+        @Override
+        public java.util.Optional<HttpResponse<String>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true);
+        }
+
+        @Override
+        public String body() {
+            return "";
+        }
+
+        @Override
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public URI uri() {
+            return URI.create(url);
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return HttpClient.Version.HTTP_1_1;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package fitmon.replication.bftsmart;
+
+import bftsmart.statemanagement.SMMessage;
+import bftsmart.statemanagement.strategy.StandardSMMessage;
+import bftsmart.statemanagement.strategy.StandardStateManager;
+import bftsmart.tom.core.DeliveryThread;
+import bftsmart.tom.core.ExecutionManager;
+import bftsmart.tom.core.TOMLayer;
+import bftsmart.tom.leaderchange.LCManager;
+import bftsmart.tom.util.TOMUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The library's state transfer, plus a way for {@link StallWatchdog} to start it when this replica
+ * stopped executing while its peers went on ordering.
+ *
+ * <p>The library starts a state transfer by itself only when a consensus message arrives at least
+ * {@code highMark} instances ahead of the last executed one and that instance is decidable from the
+ * messages held. A replica that lost messages of one instance (its receive queue overflowed after
+ * a pause) waits for them forever below that mark; see docs/replication.md. {@link #requestCheck}
+ * asks for the same transfer earlier, on the library's message thread, with the same evidence.
+ */
+final class CatchUpStateManager extends StandardStateManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatchUpStateManager.class);
+
+    private volatile TOMLayer layer;
+
+    @Override
+    public void init(TOMLayer tomLayer, DeliveryThread dt) {
+        super.init(tomLayer, dt);
+        this.layer = tomLayer;
+    }
+
+    /** The library's layer once the replica is built, else null. */
+    TOMLayer layer() {
+        return layer;
+    }
+
+    /**
+     * Any thread: asks the message thread to fetch state if the replica is still at {@code stuckAt}
+     * and holds a decidable instance beyond it. The request is a state-request message to itself:
+     * peers' messages are accepted only under their own ids, so only this process can send it.
+     */
+    void requestCheck(int stuckAt) {
+        TOMLayer l = layer;
+        if (l == null) {
+            return;
+        }
+        int me = l.controller.getStaticConf().getProcessId();
+        l.getCommunication().send(new int[] {me}, new StandardSMMessage(me, stuckAt, TOMUtil.SM_REQUEST, -1, null, null, -1, -1));
+    }
+
+    @Override
+    public void SMRequestDeliver(SMMessage msg, boolean isBFT) {
+        if (msg.getSender() == SVController.getStaticConf().getProcessId()) {
+            catchUpIfStillStuck(msg.getCID());
+            return;
+        }
+        super.SMRequestDeliver(msg, isBFT);
+    }
+
+    @Override
+    public void SMReplyDeliver(SMMessage msg, boolean isBFT) {
+        super.SMReplyDeliver(msg, isBFT);
+        stopLeftoverStopRetransmissions();
+    }
+
+    /** Runs on the message thread, like the library's own high-mark check. */
+    private void catchUpIfStillStuck(int stuckAt) {
+        ExecutionManager execution = tomLayer.execManager;
+        int last = tomLayer.getLastExec();
+        if (last != stuckAt || isRetrievingState() || execution.stopped()) {
+            return;
+        }
+        int highMark = SVController.getStaticConf().getPaxosHighMark();
+        for (int cid = last + highMark - 1; cid > last + 1; cid--) {
+            if (execution.receivedOutOfContextPropose(cid) && execution.isDecidable(cid)) {
+                LCManager lc = tomLayer.getSynchronizer().getLCManager();
+                LOG.warn("replica {} executed nothing past consensus {} while its peers decided consensus {}{}: "
+                                + "fetching their state up to {}", SVController.getStaticConf().getProcessId(), last, cid,
+                        lc.getNextReg() > lc.getLastReg()
+                                ? " (it is alone in a leader change to regency " + lc.getNextReg() + ")" : "",
+                        cid - 1);
+                analyzeState(cid);
+                return;
+            }
+        }
+    }
+
+    /**
+     * After a state transfer the library sets this replica's regency to the group's, but keeps
+     * re-sending a STOP for a later regency it had asked for alone (it cancels only regencies below
+     * the group's). That request is moot once the replica is back: its request timer runs again
+     * and will ask anew if the leader really fails.
+     */
+    private void stopLeftoverStopRetransmissions() {
+        if (isRetrievingState()) {
+            return;
+        }
+        LCManager lc = tomLayer.getSynchronizer().getLCManager();
+        int regency = lc.getLastReg();
+        if (lc.getNextReg() != regency) {
+            return;
+        }
+        for (int pending : tomLayer.requestsTimer.getTimers()) {
+            if (pending > regency) {
+                tomLayer.requestsTimer.stopSTOP(pending);
+                LOG.info("replica {} is back at regency {}: no longer asking for regency {}",
+                        SVController.getStaticConf().getProcessId(), regency, pending);
+            }
+        }
+    }
+}
