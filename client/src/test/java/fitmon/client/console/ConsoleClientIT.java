@@ -167,19 +167,20 @@ class ConsoleClientIT {
         RecordingConsole fast = new RecordingConsole();
         try (ConsoleClient client = ConsoleClient.open(console, fast)) {
             client.subscribe("it.slow");
-            URI replica0 = URI.create(console.get("/api/v1/cluster").at("/replicas/0/stompUrl").asString());
-            // f+1 replicas confirmed the subscription; replica 0 may apply it a moment later
-            RecordingConsole.await(() -> {
-                JsonNode channel = suite.brokers().get(0, "/api/v1/channels/it.slow");
-                return channel != null && channel.path("subscribers").toString().contains("console-it");
-            }, Duration.ofSeconds(30), () -> "replica 0 to list console-it as subscriber");
-            try (StalledConsole stalled = new StalledConsole(replica0, token, "it.slow")) {
+            // f+1 replicas confirmed the subscription; the others may apply it a moment later, and
+            // a replica under load may lag further: stall the console on whichever lists it first
+            int[] stalledOn = {-1};
+            RecordingConsole.await(() -> (stalledOn[0] = replicaListingSubscriber("it.slow", "console-it")) >= 0,
+                    Duration.ofSeconds(60), () -> "a replica to list console-it as subscriber; replicas: " + replicaStates());
+            int replica = stalledOn[0];
+            URI stompUrl = URI.create(console.get("/api/v1/cluster").at("/replicas/" + replica + "/stompUrl").asString());
+            try (StalledConsole stalled = new StalledConsole(stompUrl, token, "it.slow")) {
                 int published = 0;
-                // 16 KiB events until replica 0 has cut the stalled console off (bounded)
-                for (int batch = 0; batch < 60 && slowConsumers(0) == 0; batch++) {
+                // 16 KiB events until that replica has cut the stalled console off (bounded)
+                for (int batch = 0; batch < 60 && slowConsumers(replica) == 0; batch++) {
                     published += publish("it.slow", 50, 16 * 1024).size();
                 }
-                assertThat(slowConsumers(0)).as("replica 0 cut the stalled console off").isGreaterThanOrEqualTo(1);
+                assertThat(slowConsumers(replica)).as("replica " + replica + " cut the stalled console off").isGreaterThanOrEqualTo(1);
                 fast.awaitEvents(published, Duration.ofSeconds(120));
                 assertThat(fast.channelSeqs()).isEqualTo(range(1, published));
             }
@@ -208,6 +209,24 @@ class ConsoleClientIT {
                 "FITMON_KEY_SECRET", consoleKey.secret()), "tail", "it.none", "--count", "1");
         assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
         assertThat(refused.err()).contains("it.none");
+    }
+
+    private static int replicaListingSubscriber(String tag, String subscriber) {
+        for (int replica = 0; replica < 4; replica++) {
+            JsonNode channel = suite.brokers().get(replica, "/api/v1/channels/" + tag);
+            if (channel != null && channel.path("subscribers").toString().contains(subscriber)) {
+                return replica;
+            }
+        }
+        return -1;
+    }
+
+    private static List<String> replicaStates() {
+        List<String> states = new ArrayList<>();
+        for (int replica = 0; replica < 4; replica++) {
+            states.add(replica + ": " + suite.brokers().replicaStatus(replica));
+        }
+        return states;
     }
 
     private static double slowConsumers(int replica) throws Exception {
