@@ -28,8 +28,16 @@ class ReplicaController {
         record Progress(long applied, long time, byte[] digest) {
         }
         Progress progress = broker.read(sm -> new Progress(sm.appliedCommands(), sm.consensusTimeMillis(), sm.digest()));
+        var restored = runtime.restored();
+        long lastConsensusId = broker.lastConsensusId();
+        ReplicaResponse.Restored fromDisk = null;
+        if (restored != null) {
+            lastConsensusId = Math.max(lastConsensusId, restored.consensusId());
+            fromDisk = new ReplicaResponse.Restored(restored.consensusId(), restored.snapshotConsensusId(),
+                    restored.batchesReplayed(), restored.droppedBytes());
+        }
         return new ReplicaResponse(properties.replicaId(), properties.peers().size(), properties.f(),
-                runtime.state(), broker.lastConsensusId(), progress.applied(), Instant.ofEpochMilli(progress.time()),
-                HexFormat.of().formatHex(progress.digest()));
+                runtime.state(), lastConsensusId, progress.applied(), Instant.ofEpochMilli(progress.time()),
+                HexFormat.of().formatHex(progress.digest()), fromDisk);
     }
 }

@@ -10,7 +10,18 @@ import java.time.Instant;
  * @param appliedCommands   ordered commands applied, refused ones included
  * @param consensusTime     consensus time of the last ordered command
  * @param digest            hex SHA-256 of the agreed state, equal on every correct replica at the same point
+ * @param restored          what the replica read back from its data directory when it started;
+ *                          null when it keeps its state in memory only
  */
 public record ReplicaResponse(int id, int n, int f, String state, long lastConsensusId, long appliedCommands,
-                              Instant consensusTime, String digest) {
+                              Instant consensusTime, String digest, Restored restored) {
+
+    /**
+     * @param consensusId         the consensus instance the restored state ends with, -1 if it started empty
+     * @param snapshotConsensusId the consensus instance of the snapshot it started from, -1 if none
+     * @param batchesReplayed     journaled batches replayed on top of that snapshot
+     * @param droppedBytes        journal bytes dropped as cut short or damaged (fetched from peers instead)
+     */
+    public record Restored(long consensusId, long snapshotConsensusId, int batchesReplayed, long droppedBytes) {
+    }
 }

@@ -1,5 +1,6 @@
 package fitmon.broker.replication;
 
+import java.io.IOException;
 import java.security.PublicKey;
 
 import fitmon.broker.state.BrokerStateMachine;
@@ -60,10 +61,15 @@ class BrokerReplicaConfiguration {
     }
 
     @Bean
+    ReplicaStorage replicaStorage(BrokerReplicaProperties properties) throws IOException {
+        return ReplicaStorage.open(properties);
+    }
+
+    @Bean
     ReplicaRuntime replicaRuntime(BrokerReplicaProperties properties, ReplicationSettings settings,
-                                  ReplicatedBroker broker) {
+                                  ReplicatedBroker broker, ReplicaStorage storage) {
         return new ReplicaRuntime(new BftSmartReplica(properties.replicaId(), settings, broker,
-                ReplicaKeyFiles.load(properties.keys()), properties.waitingReportInterval()));
+                ReplicaKeyFiles.load(properties.keys()), properties.waitingReportInterval(), storage.journal()));
     }
 
     @Bean

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of one broker replica ({@code fitmon.broker.*}). The defaults describe replica 0 of a
@@ -28,6 +29,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param waitingReportInterval how often a replica still waiting for its group logs which peers
  *                          accept connections (and, when all do, that the keys are the likely
  *                          cause); 1 s to 1 h
+ * @param dataDir           where this replica keeps its ordered state (snapshot and journal) across
+ *                          restarts, one directory per replica; unset keeps it in memory only, and a
+ *                          stop of every replica then loses channels and events
+ * @param snapshotAfter     journal size after which the replica writes a new snapshot and starts
+ *                          an empty journal (bounds restart time and disk use)
  */
 @ConfigurationProperties("fitmon.broker")
 public record BrokerReplicaProperties(
@@ -40,7 +46,9 @@ public record BrokerReplicaProperties(
         @DefaultValue("true") boolean requireSignedCommands,
         @DefaultValue Limits limits,
         @DefaultValue Keys keys,
-        @DefaultValue("30s") Duration waitingReportInterval) {
+        @DefaultValue("30s") Duration waitingReportInterval,
+        String dataDir,
+        @DefaultValue("64MB") DataSize snapshotAfter) {
 
     /**
      * @param privateKeyFile  this replica's RSA private key, PKCS#8 PEM

@@ -51,6 +51,11 @@ public class ReplicaRuntime implements SmartLifecycle {
         return replica.state().name();
     }
 
+    /** What the replica restored from its data directory at start; null if memory-only or not yet. */
+    public fitmon.replication.durability.ReplicaJournal.Restored restored() {
+        return replica.restored();
+    }
+
     public boolean ready() {
         return replica.state() == ReplicaState.READY;
     }

@@ -5,10 +5,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import bftsmart.reconfiguration.views.MemoryBasedViewStorage;
 import bftsmart.tom.ServiceReplica;
+import bftsmart.tom.server.Replier;
 import bftsmart.tom.server.defaultservices.DefaultReplier;
 import fitmon.replication.ReplicaKeys;
 import fitmon.replication.ReplicatedService;
 import fitmon.replication.ReplicationSettings;
+import fitmon.replication.durability.ReplicaJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,7 @@ public final class BftSmartReplica implements AutoCloseable {
     private volatile ServiceReplica replica;
     private volatile Thread starter;
     private final StallWatchdog watchdog;
+    private final ReplicaJournal journal;
 
     /** A replica on the library's built-in key pair, shared by every replica: for tests only. */
     public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service) {
@@ -60,6 +63,18 @@ public final class BftSmartReplica implements AutoCloseable {
      */
     public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service, ReplicaKeys keys,
                            java.time.Duration waitingReportInterval) {
+        this(replicaId, settings, service, keys, waitingReportInterval, null);
+    }
+
+    /**
+     * @param keys                  as above
+     * @param waitingReportInterval as above
+     * @param journal               where the ordered state is kept across restarts, opened and not
+     *                              yet restored (the replica restores it as it starts); null keeps
+     *                              the state in memory only. The caller closes it after the replica.
+     */
+    public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service, ReplicaKeys keys,
+                           java.time.Duration waitingReportInterval, ReplicaJournal journal) {
         if (waitingReportInterval == null || waitingReportInterval.toMillis() < 1000
                 || waitingReportInterval.compareTo(java.time.Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("the waiting report interval must be between 1 s and 1 h, got "
@@ -71,7 +86,8 @@ public final class BftSmartReplica implements AutoCloseable {
         }
         this.replicaId = replicaId;
         this.settings = settings;
-        this.adapter = new ServiceAdapter(service, this::markReady);
+        this.adapter = new ServiceAdapter(service, this::markReady, journal);
+        this.journal = journal;
         this.service = service;
         if (keys != null) {
             keys.validate(replicaId, settings.n());
@@ -104,7 +120,7 @@ public final class BftSmartReplica implements AutoCloseable {
                         + "replicas are not authenticated; configure a key pair per replica", replicaId);
             }
             ServiceReplica started = new ServiceReplica(TomConfigurations.forReplica(replicaId, settings, keys),
-                    new MemoryBasedViewStorage(), adapter, adapter, this::prepare, new DefaultReplier());
+                    new MemoryBasedViewStorage(), adapter, adapter, this::prepare, replier());
             synchronized (this) {
                 replica = started;
                 if (state.get() == ReplicaState.STOPPED) {
@@ -122,6 +138,26 @@ public final class BftSmartReplica implements AutoCloseable {
             state.set(ReplicaState.STOPPED);
             ready.completeExceptionally(e);
         }
+    }
+
+    private Replier replier() {
+        if (journal == null) {
+            LOG.warn("replica {} keeps its state in memory only: if every replica stops, channels and events are lost",
+                    replicaId);
+            return new DefaultReplier();
+        }
+        return new DurableReplier(journal, adapter::replicaContext, this::journalFailed);
+    }
+
+    private void journalFailed(java.io.IOException e) {
+        LOG.error("replica {} cannot write its journal in {} ({}): stopping it, since its replies would promise what "
+                + "it could not restore; the group goes on without it", replicaId, journal.directory(), e.toString(), e);
+        close();
+    }
+
+    /** What the replica restored from its journal at start; null without a journal or before that. */
+    public ReplicaJournal.Restored restored() {
+        return adapter.restored();
     }
 
     /**

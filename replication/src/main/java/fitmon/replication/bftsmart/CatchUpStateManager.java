@@ -25,12 +25,24 @@ final class CatchUpStateManager extends StandardStateManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpStateManager.class);
 
+    private final Runnable beforeJoining;
     private volatile TOMLayer layer;
+
+    /** @param beforeJoining runs on the starting thread before the replica asks where the group is */
+    CatchUpStateManager(Runnable beforeJoining) {
+        this.beforeJoining = beforeJoining;
+    }
 
     @Override
     public void init(TOMLayer tomLayer, DeliveryThread dt) {
         super.init(tomLayer, dt);
         this.layer = tomLayer;
+    }
+
+    @Override
+    public void askCurrentConsensusId() {
+        beforeJoining.run();
+        super.askCurrentConsensusId();
     }
 
     /** The library's layer once the replica is built, else null. */

@@ -1,10 +1,18 @@
 package fitmon.replication.bftsmart;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import bftsmart.statemanagement.ApplicationState;
 import bftsmart.statemanagement.StateManager;
 import bftsmart.tom.MessageContext;
+import bftsmart.tom.server.defaultservices.DefaultApplicationState;
 import bftsmart.tom.server.defaultservices.DefaultSingleRecoverable;
 import fitmon.replication.OrderContext;
 import fitmon.replication.ReplicatedService;
+import fitmon.replication.durability.ReplicaJournal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Feeds the library's callbacks to our {@link ReplicatedService}. The library's recoverable logs
@@ -29,18 +37,42 @@ import fitmon.replication.ReplicatedService;
  *       lock that guards ordered execution: concurrently with ordered execution and with other
  *       unordered requests. Their context timestamp is the local clock, so it is not passed on.</li>
  * </ul>
+ *
+ * <p>With a {@link ReplicaJournal}, every executed command is written to it (replies wait for it to
+ * reach the disk, see {@link DurableReplier}), and before the replica asks its peers where the
+ * group is, the state on disk is restored and handed to the library as a checkpoint at its
+ * consensus id: the library then reports that id to its peers, continues ordering after it, and
+ * can serve state transfer from it. After a state transfer the journal restarts from the
+ * installed state.
  */
 final class ServiceAdapter extends DefaultSingleRecoverable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceAdapter.class);
+
     private final ReplicatedService service;
     private final Runnable onProgress;
-    private final CatchUpStateManager stateManager = new CatchUpStateManager();
+    private final ReplicaJournal journal;
+    private final CatchUpStateManager stateManager = new CatchUpStateManager(this::restoreFromJournal);
     private long currentConsensus = Long.MIN_VALUE;
     private int indexInBatch;
+    /** True while the library replays or installs state: nothing to journal, no progress to report. */
+    private boolean installing;
+    private volatile ReplicaJournal.Restored restored;
+    private volatile RestoredCheckpoint restoredCheckpoint;
+
+    /** The state restored from disk, served to peers that ask for exactly that consensus id. */
+    private record RestoredCheckpoint(int consensusId, byte[] state, byte[] hash) {
+    }
 
     ServiceAdapter(ReplicatedService service, Runnable onProgress) {
+        this(service, onProgress, null);
+    }
+
+    /** @param journal where executed commands go, or null to keep the state in memory only */
+    ServiceAdapter(ReplicatedService service, Runnable onProgress, ReplicaJournal journal) {
         this.service = service;
         this.onProgress = onProgress;
+        this.journal = journal;
     }
 
     @Override
@@ -52,7 +84,21 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
         } else {
             indexInBatch++;
         }
-        byte[] reply = service.executeOrdered(command, new OrderContext(consensus, indexInBatch, context.getTimestamp()));
+        OrderContext order = new OrderContext(consensus, indexInBatch, context.getTimestamp());
+        byte[] reply = service.executeOrdered(command, order);
+        if (installing) {
+            return reply;
+        }
+        if (restoredCheckpoint != null && context.isLastInBatch() && consensus > restoredCheckpoint.consensusId()
+                && consensus % replicaContext.getStaticConfiguration().getCheckpointPeriod() == 0) {
+            restoredCheckpoint = null; // the library's own checkpoint supersedes it
+        }
+        if (journal != null) {
+            journal.append(order, command, context.isLastInBatch());
+            if (context.isLastInBatch() && journal.snapshotDue()) {
+                writeSnapshot(consensus, "the journal reached its snapshot threshold");
+            }
+        }
         onProgress.run();
         return reply;
     }
@@ -83,6 +129,110 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
         currentConsensus = Long.MIN_VALUE;
         indexInBatch = 0;
         service.restore(state);
-        onProgress.run();
+        if (!installing) {
+            onProgress.run();
+        }
+    }
+
+    /** State transfer: the library installs its peers' checkpoint and replays their log after it. */
+    @Override
+    public int setState(ApplicationState state) {
+        boolean wasInstalling = installing;
+        installing = true;
+        int last;
+        try {
+            last = super.setState(state);
+        } finally {
+            installing = wasInstalling;
+        }
+        if (journal != null && last >= 0) {
+            writeSnapshot(last, "state transferred from the peers");
+        }
+        if (!installing) {
+            onProgress.run();
+        }
+        return last;
+    }
+
+    /**
+     * The library serves state only with the proof of its last batch, which a checkpoint restored
+     * from disk lacks (consensus proofs are not journaled); until the library has batches of its
+     * own after it, a peer asking for state at exactly the restored consensus id would get
+     * nothing and stay behind. That state is served here instead: the receiving peer installs it
+     * only once f+1 replicas sent the same hash.
+     */
+    @Override
+    public ApplicationState getState(int cid, boolean sendState) {
+        ApplicationState state = super.getState(cid, sendState);
+        RestoredCheckpoint checkpoint = restoredCheckpoint;
+        if (state.getLastCID() < 0 && checkpoint != null && cid == checkpoint.consensusId()) {
+            return new DefaultApplicationState(null, cid, cid, sendState ? checkpoint.state() : null, checkpoint.hash(),
+                    replicaContext.getStaticConfiguration().getProcessId());
+        }
+        return state;
+    }
+
+    /** What the replica restored from disk at start, null before that or without a journal. */
+    ReplicaJournal.Restored restored() {
+        return restored;
+    }
+
+    ReplicaJournal journal() {
+        return journal;
+    }
+
+    /** Set by the library before it can deliver anything. */
+    bftsmart.tom.ReplicaContext replicaContext() {
+        return replicaContext;
+    }
+
+    /**
+     * Runs on the starting thread before the library asks its peers for the current consensus id
+     * (the library's layers exist then, nothing is delivered yet).
+     */
+    private void restoreFromJournal() {
+        if (journal == null) {
+            return;
+        }
+        ReplicaJournal.Restored found;
+        try {
+            found = journal.restore(service);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the replica's state from " + journal.directory(), e);
+        }
+        restored = found;
+        if (found.empty()) {
+            LOG.info("replica state directory {} holds no ordered state yet: starting empty", journal.directory());
+            return;
+        }
+        int consensus = Math.toIntExact(found.consensusId());
+        byte[] snapshot = service.snapshot();
+        byte[] hash = computeHash(snapshot);
+        installing = true;
+        try {
+            // The library's log starts at a checkpoint at this consensus id, as if it had taken it itself.
+            super.setState(new DefaultApplicationState(null, consensus, consensus, snapshot, hash,
+                    replicaContext.getStaticConfiguration().getProcessId()));
+        } finally {
+            installing = false;
+        }
+        restoredCheckpoint = new RestoredCheckpoint(consensus, snapshot, hash);
+        stateManager.layer().setLastExec(consensus);
+        stateManager.setLastCID(consensus);
+        if (found.batchesReplayed() > 0) {
+            writeSnapshot(consensus, "restored");
+        }
+        LOG.info("replica restored its state up to consensus {} from {} (snapshot at {}, {} batches and {} commands replayed)",
+                consensus, journal.directory(), found.snapshotConsensusId(), found.batchesReplayed(),
+                found.commandsReplayed());
+    }
+
+    private void writeSnapshot(long consensus, String why) {
+        try {
+            journal.snapshot(consensus, service.snapshot());
+            LOG.debug("replica state snapshot at consensus {} ({})", consensus, why);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the replica's snapshot to " + journal.directory(), e);
+        }
     }
 }
