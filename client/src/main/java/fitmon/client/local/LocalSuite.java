@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The whole fitmon suite on this machine from a built checkout: four broker replicas (f = 1), the
  * registry on its embedded database, the gateway, the console and a demo probe, each a JVM with
  * its log under the data directory. Replica keys are generated on the first start; the registry's
- * database, CA and keys and the demo probe's identity stay in the data directory across restarts.
+ * database, CA and keys, each replica's channels and events, and the demo probe's identity stay in
+ * the data directory across restarts.
  */
 public final class LocalSuite implements AutoCloseable {
 
@@ -102,7 +103,8 @@ public final class LocalSuite implements AutoCloseable {
                     "--fitmon.broker.ca-public-key=" + caPublicKey,
                     "--fitmon.broker.keys.private-key-file=" + keys.resolve("replica-" + i + "/replica.key.pem"),
                     "--fitmon.broker.keys.public-key-files=" + String.join(",", publicKeys),
-                    "--fitmon.broker.delivery.jwks-url=" + registryUrl + "/api/v1/tokens/jwks.json"), data));
+                    "--fitmon.broker.delivery.jwks-url=" + registryUrl + "/api/v1/tokens/jwks.json",
+                    "--fitmon.broker.data-dir=" + data.resolve("broker-" + i)), data));
         }
         // live, not ready: a replica is ready once its group ordered something, and on a fresh group
         // that takes the gateway started next
