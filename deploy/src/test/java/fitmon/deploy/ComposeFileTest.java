@@ -87,6 +87,33 @@ class ComposeFileTest {
     }
 
     @Test
+    void each_broker_keeps_its_state_in_the_named_volume_mounted_at_its_data_dir_and_shares_it_with_no_one() {
+        Map<String, String> owners = new LinkedHashMap<>();
+        for (String broker : brokers()) {
+            String dataDir = args(broker).get("fitmon.broker.data-dir");
+            assertThat(dataDir).as(broker + " --fitmon.broker.data-dir").isNotBlank();
+            List<Map<String, Object>> atDataDir = volumeMounts(broker).stream()
+                    .filter(m -> dataDir.equals(m.get("target"))).toList();
+            assertThat(atDataDir).as(broker + " mounts at " + dataDir).hasSize(1);
+            Map<String, Object> mount = atDataDir.get(0);
+            assertThat(mount.get("type")).as(broker + " data mount type").isEqualTo("volume");
+            assertThat(mount.get("read_only")).as(broker + " data mount writable").isNotEqualTo(true);
+            assertThat(at(mount, "volume", "subpath")).as(broker + " data mount is a whole volume").isNull();
+            String volume = (String) mount.get("source");
+            assertThat(volumes).as(broker + " data volume is a named volume").containsKey(volume);
+            assertThat(owners.put(volume, broker)).as(broker + " data volume " + volume + " already used by a broker").isNull();
+        }
+        assertThat(owners).hasSize(N);
+        for (String service : services.keySet()) {
+            for (Map<String, Object> mount : volumeMounts(service)) {
+                String owner = owners.get((String) mount.get("source"));
+                assertThat(owner == null || owner.equals(service))
+                        .as(service + " mounts " + mount.get("source") + ", the data volume of " + owner).isTrue();
+            }
+        }
+    }
+
+    @Test
     void replicas_agree_on_the_group_and_each_knows_its_own_id() {
         List<String> peers = null;
         for (int id = 0; id < N; id++) {

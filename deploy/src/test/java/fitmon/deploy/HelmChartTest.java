@@ -87,6 +87,28 @@ class HelmChartTest {
 
     @ParameterizedTest(name = "f = {0}")
     @ValueSource(ints = {1, 2, 3})
+    void each_broker_keeps_its_state_on_its_own_claim_mounted_at_its_data_dir(int f) {
+        Rendered chart = render(f);
+        Map<String, Object> sts = chart.one("StatefulSet", "fitmon-broker");
+        Map<String, Object> broker = container(sts, "broker");
+
+        String dataDir = args(broker).get("fitmon.broker.data-dir");
+        assertThat(dataDir).as("--fitmon.broker.data-dir").isNotBlank();
+        assertThat(dataDir).isEqualTo(mountPath(broker, "data"));
+        assertThat(list(broker.get("volumeMounts")).stream().map(Repo::map).filter(m -> dataDir.equals(m.get("mountPath"))))
+                .as("mounts at " + dataDir).hasSize(1)
+                .allSatisfy(m -> assertThat(m.get("readOnly")).isNotEqualTo(true));
+        Object podVolumes = at(sts, "spec", "template", "spec", "volumes");
+        assertThat(list(podVolumes)).as("pod volumes").noneMatch(v -> "data".equals(map(v).get("name")));
+        List<Map<String, Object>> claims = list(at(sts, "spec", "volumeClaimTemplates")).stream().map(Repo::map)
+                .filter(c -> "data".equals(at(c, "metadata", "name"))).toList();
+        assertThat(claims).as("volumeClaimTemplates named data").hasSize(1);
+        assertThat(list(at(claims.get(0), "spec", "accessModes"))).containsExactly("ReadWriteOnce");
+        assertThat(at(claims.get(0), "spec", "resources", "requests", "storage")).isNotNull();
+    }
+
+    @ParameterizedTest(name = "f = {0}")
+    @ValueSource(ints = {1, 2, 3})
     void a_disruption_budget_of_f_and_replicas_kept_on_different_nodes(int f) {
         Rendered chart = render(f);
         Map<String, Object> sts = chart.one("StatefulSet", "fitmon-broker");
