@@ -26,6 +26,7 @@ final class CatchUpStateManager extends StandardStateManager {
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpStateManager.class);
 
     private final Runnable beforeJoining;
+    private final java.util.Map<Integer, Integer> startupConsensusIds = new java.util.HashMap<>();
     private volatile TOMLayer layer;
 
     /** @param beforeJoining runs on the starting thread before the replica asks where the group is */
@@ -37,6 +38,40 @@ final class CatchUpStateManager extends StandardStateManager {
     public void init(TOMLayer tomLayer, DeliveryThread dt) {
         super.init(tomLayer, dt);
         this.layer = tomLayer;
+    }
+
+    /**
+     * The library's start-up round ends only when a quorum reports one consensus id. Replicas
+     * restored from disk after a crash of the whole group may have stopped a batch apart, split
+     * so that no quorum agrees (two at one id, two at the next): each would wait for the others
+     * forever. Once a quorum has answered without agreeing, a replica behind f+1 replicas that
+     * report the same later id (so at least one correct replica reached it) fetches their state
+     * at that id; the replicas ahead then hear a quorum on their id and go on.
+     */
+    @Override
+    public synchronized void currentConsensusIdReceived(SMMessage msg) {
+        startupConsensusIds.put(msg.getSender(), msg.getCID());
+        super.currentConsensusIdReceived(msg);
+        if (!isInitializing || waitingCID > -1 || startupConsensusIds.size() < SVController.getQuorum()) {
+            return;
+        }
+        java.util.Map<Integer, Long> counts = startupConsensusIds.values().stream()
+                .collect(java.util.stream.Collectors.groupingBy(cid -> cid, java.util.stream.Collectors.counting()));
+        if (counts.values().stream().anyMatch(count -> count >= SVController.getQuorum())) {
+            return; // the library's own round settles it
+        }
+        int ahead = counts.entrySet().stream()
+                .filter(e -> e.getKey() > lastCID && e.getValue() > SVController.getCurrentViewF())
+                .mapToInt(java.util.Map.Entry::getKey).max().orElse(-1);
+        if (ahead < 0) {
+            return;
+        }
+        LOG.warn("replica {} restored consensus {} while {} peers report consensus {} and no quorum agrees on one: "
+                        + "fetching their state at {}", SVController.getStaticConf().getProcessId(), lastCID,
+                counts.get(ahead), ahead, ahead);
+        lastCID = ahead + 1;
+        waitingCID = ahead;
+        requestState();
     }
 
     @Override
