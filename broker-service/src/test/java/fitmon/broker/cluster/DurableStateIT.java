@@ -197,34 +197,6 @@ class DurableStateIT {
         assertThat(cluster.log(1, TAG)).hasSize((int) appended).isEqualTo(cluster.log(0, TAG));
     }
 
-    @Test
-    @Order(5)
-    void threeReplicasThatRestoredDifferentPointsStillFormAGroup() throws Exception {
-        cluster.replica(3).close();
-        publish(15); // replicas 0, 1 and 2 move on without 3
-        cluster.awaitSameDigest(List.of(0, 1, 2), AGREEMENT);
-        String ahead = cluster.digest(0);
-        client.close();
-        for (int i : List.of(0, 1, 2)) {
-            cluster.replica(i).close();
-        }
-        // Replica 2 stays down: 0 and 1 restored one point, 3 an older one, and no quorum of
-        // three agrees on a point at start. Replica 3 fetches the state of 0 and 1, then all go on.
-        cluster.replica(0).start();
-        cluster.replica(1).start();
-        cluster.replica(3).start();
-        BrokerCluster.await("replicas 0, 1 and 3 to report READY", AGREEMENT,
-                () -> List.of(0, 1, 3).stream().allMatch(cluster::ready));
-        connect();
-        cluster.awaitSameDigest(List.of(0, 1, 3), AGREEMENT);
-        assertThat(cluster.digest(3)).isEqualTo(ahead);
-        publish(10);
-        cluster.replica(2).start();
-        publish(10);
-        cluster.awaitSameDigest(ALL, AGREEMENT);
-        assertThat(cluster.log(2, TAG)).hasSize((int) appended).isEqualTo(cluster.log(0, TAG));
-    }
-
     // ------------------------------------------------------------------ helpers
 
     private static Path dataDir(int replica) {
