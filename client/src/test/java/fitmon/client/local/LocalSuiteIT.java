@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The README's one command, {@code ./fitmon-local}, from a fresh clone of this repository: it
  * builds, starts everything on the default ports, the demo probe's events reach every replica
- * through the gateway, SIGTERM stops every process, and a second start keeps the registry's state
- * and the probe's identity.
+ * through the gateway, SIGTERM stops every process, and a second start keeps the registry's state,
+ * the probe's identity and every replica's log, restored from its own data directory.
  */
 class LocalSuiteIT {
 
@@ -50,6 +50,7 @@ class LocalSuiteIT {
 
         Run first = Run.start(clone, "first-start.log");
         long lastSeqBefore;
+        List<List<String>> before = new ArrayList<>();
         try {
             first.awaitLine("fitmon is up", Duration.ofMinutes(15));
             assertThat(first.output()).contains("bootstrap admin API key (shown once");
@@ -64,10 +65,27 @@ class LocalSuiteIT {
             JsonNode voted = admin.get("/api/v1/channels/demo.host/events?fromSeq=1&limit=3");
             assertThat(withoutReplica(voted, 3)).isEqualTo(withoutReplica(logs.get(0), 3));
             lastSeqBefore = lastProbeSeq(logs.get(0));
+
+            // each replica keeps its state in its own data directory
+            for (int i = 0; i < 4; i++) {
+                JsonNode replica = replica(i);
+                assertThat(replica.path("restored").isObject()).as("replica %d has a data directory: %s", i, replica)
+                        .isTrue();
+            }
+
+            // what every replica has logged right before the stop
+            for (int i = 0; i < 4; i++) {
+                before.add(demoLog(i));
+            }
         } finally {
             first.stop();
         }
         first.assertNothingLeft();
+        for (int i = 0; i < 4; i++) {
+            assertThat(before.get(i)).as("demo.host on replica %d before the stop", i).hasSizeGreaterThanOrEqualTo(3);
+        }
+        long lastChannelSeqBefore = before.stream().mapToLong(log -> channelSeq(log.get(log.size() - 1))).max()
+                .orElseThrow();
 
         Run second = Run.start(clone, "second-start.log");
         try {
@@ -76,8 +94,29 @@ class LocalSuiteIT {
             // the registry kept the admin key; the probe kept its identity and continues its SEQ
             GatewayClient admin = admin(clone);
             assertThat(admin.get("/api/v1/principals").toString()).contains("demo-probe");
-            List<JsonNode> logs = awaitEventsOnEveryReplica(1);
-            assertThat(logs.get(0).at("/events/0/event/seq").asLong()).isGreaterThan(lastSeqBefore);
+
+            // every replica restored its state from disk and still logs what it logged before the stop
+            for (int i = 0; i < 4; i++) {
+                JsonNode replica = replica(i);
+                assertThat(replica.at("/restored/consensusId").isNumber())
+                        .as("replica %d restored its state from disk: %s", i, replica).isTrue();
+                assertThat(replica.at("/restored/consensusId").asLong())
+                        .as("replica %d restored consensus id: %s", i, replica).isGreaterThanOrEqualTo(0);
+            }
+            List<List<String>> after = awaitDemoLogs(before.stream().map(List::size).toList());
+            for (int i = 0; i < 4; i++) {
+                assertThat(after.get(i)).as("demo.host on replica %d after the restart", i)
+                        .startsWith(before.get(i).toArray(String[]::new));
+            }
+
+            // the probe continues: new events get higher channel SEQs and its own SEQ goes on
+            List<JsonNode> newer = awaitEventsOnEveryReplicaAfter(lastChannelSeqBefore);
+            for (int i = 0; i < 4; i++) {
+                JsonNode next = newer.get(i).get("events").get(0);
+                assertThat(next.get("channelSeq").asLong()).as("replica %d", i).isGreaterThan(lastChannelSeqBefore);
+                assertThat(next.at("/event/seq").asLong()).as("replica %d probe SEQ", i).isGreaterThan(lastSeqBefore);
+                assertThat(withoutReplica(newer.get(i), 1)).isEqualTo(withoutReplica(newer.get(0), 1));
+            }
         } finally {
             second.stop();
         }
@@ -107,6 +146,88 @@ class LocalSuiteIT {
             assertThat(System.nanoTime()).as("%d events of demo.host on every replica", count).isLessThan(deadline);
             Thread.sleep(500);
         }
+    }
+
+    /** {@code GET /api/v1/replica} of replica i. */
+    private static JsonNode replica(int replica) throws Exception {
+        HttpResponse<String> response = get("http://127.0.0.1:" + PORTS.replicaHttp(replica) + "/api/v1/replica");
+        assertThat(response.statusCode()).as("replica %d /api/v1/replica: %s", replica, response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    /**
+     * Replica i's whole demo.host log, page by page from SEQ 1, one {@code "channelSeq event"} line
+     * per delivery; null while the replica does not answer.
+     */
+    private static List<String> demoLogOrNull(int replica) throws Exception {
+        List<String> log = new ArrayList<>();
+        long fromSeq = 1;
+        while (true) {
+            HttpResponse<String> response = get("http://127.0.0.1:" + PORTS.replicaHttp(replica)
+                    + "/api/v1/channels/demo.host/events?fromSeq=" + fromSeq + "&limit=1000");
+            if (response.statusCode() != 200) {
+                return null;
+            }
+            JsonNode page = JSON.readTree(response.body());
+            for (JsonNode delivery : page.get("events")) {
+                log.add(delivery.get("channelSeq").asLong() + " " + delivery.get("event"));
+            }
+            long next = page.get("nextFromSeq").asLong();
+            if (page.get("events").isEmpty() || next > page.get("lastSeq").asLong() || next <= fromSeq) {
+                return log;
+            }
+            fromSeq = next;
+        }
+    }
+
+    private static List<String> demoLog(int replica) throws Exception {
+        List<String> log = demoLogOrNull(replica);
+        assertThat(log).as("demo.host log of replica %d", replica).isNotNull();
+        return log;
+    }
+
+    /** Every replica's demo.host log once it holds at least as many deliveries as given for it. */
+    private static List<List<String>> awaitDemoLogs(List<Integer> sizes) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            List<List<String>> logs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                List<String> log = demoLogOrNull(i);
+                if (log != null && log.size() >= sizes.get(i)) {
+                    logs.add(log);
+                }
+            }
+            if (logs.size() == 4) {
+                return logs;
+            }
+            assertThat(System.nanoTime()).as("demo.host logs of %s deliveries on the replicas", sizes).isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    /** On every replica, a page of demo.host starting right after channel SEQ {@code seq}, once it has one. */
+    private static List<JsonNode> awaitEventsOnEveryReplicaAfter(long seq) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            List<JsonNode> pages = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> page = get("http://127.0.0.1:" + PORTS.replicaHttp(i)
+                        + "/api/v1/channels/demo.host/events?fromSeq=" + (seq + 1) + "&limit=10");
+                if (page.statusCode() == 200 && !JSON.readTree(page.body()).get("events").isEmpty()) {
+                    pages.add(JSON.readTree(page.body()));
+                }
+            }
+            if (pages.size() == 4) {
+                return pages;
+            }
+            assertThat(System.nanoTime()).as("demo.host events after channel SEQ %d on every replica", seq)
+                    .isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    private static long channelSeq(String logLine) {
+        return Long.parseLong(logLine.substring(0, logLine.indexOf(' ')));
     }
 
     /** The first {@code count} deliveries without the field naming the replica. */
