@@ -70,7 +70,8 @@ class DurableStateIT {
         for (int i = 0; i < 4; i++) {
             perReplica.put(i, List.of("--fitmon.broker.data-dir=" + dataDir(i).toAbsolutePath()));
         }
-        cluster = new BrokerCluster(1, ca.publicKey().getEncoded(), LOGS, List.of("--fitmon.broker.snapshot-after=64KB"),
+        cluster = new BrokerCluster(1, ca.publicKey().getEncoded(), LOGS, List.of("--fitmon.broker.snapshot-after=64KB",
+                        "--logging.level.fitmon.replication.bftsmart.CatchUpStateManager=DEBUG"),
                 perReplica);
         cluster.startAll();
         BrokerCluster.await("every replica to report READY", AGREEMENT, () -> cluster.readyCount() == cluster.n());
@@ -197,7 +198,58 @@ class DurableStateIT {
         assertThat(cluster.log(1, TAG)).hasSize((int) appended).isEqualTo(cluster.log(0, TAG));
     }
 
+    @Test
+    @Order(5)
+    void replicasThatRestoredPointsNoQuorumAgreesOnStillFormAGroup() throws Exception {
+        // Two replicas lose the end of their journals (as if the group crashed after they decided
+        // the last batches but before they wrote them): copies of their directories from before.
+        stopAll();
+        Path saved = LOGS.resolve("saved");
+        for (int i : List.of(2, 3)) {
+            copyRecursively(dataDir(i), saved.resolve("data-" + i));
+        }
+        startAllAndConnect();
+        List<Long> lost = publish(15);
+        cluster.awaitSameDigest(ALL, AGREEMENT);
+        String ahead = cluster.digest(0);
+        List<String> log = cluster.log(0, TAG);
+        stopAll();
+        for (int i : List.of(2, 3)) {
+            deleteRecursively(dataDir(i));
+            copyRecursively(saved.resolve("data-" + i), dataDir(i));
+        }
+        // 0 and 1 restore one point, 2 and 3 an earlier one: no quorum of three agrees at start.
+        startAllAndConnect();
+        cluster.awaitSameDigest(ALL, AGREEMENT);
+        assertThat(cluster.digest(2)).isEqualTo(ahead);
+        assertThat(cluster.log(3, TAG)).as("the events only replicas 0 and 1 had on disk").isEqualTo(log);
+        assertThat(log).hasSizeGreaterThanOrEqualTo((int) (long) lost.get(lost.size() - 1));
+        publish(10);
+        cluster.awaitSameDigest(ALL, AGREEMENT);
+        assertThat(cluster.log(2, TAG)).hasSize((int) appended).isEqualTo(cluster.log(0, TAG));
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private void stopAll() throws InterruptedException {
+        client.close();
+        for (int i : ALL) {
+            cluster.replica(i).close();
+        }
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else if (!path.getFileName().toString().equals("lock")) {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
 
     private static Path dataDir(int replica) {
         return LOGS.resolve("data-" + replica);

@@ -30,6 +30,8 @@ public final class BftSmartReplica implements AutoCloseable {
     /** How often a replica still waiting for its group says why it may be waiting. */
     public static final java.time.Duration DEFAULT_WAITING_REPORT_INTERVAL = java.time.Duration.ofSeconds(30);
 
+    private static final byte[] NOT_A_REPLICA_ID = {-1, -1, -1, -1};
+
     private final int replicaId;
     private final ReplicationSettings settings;
     private final ServiceAdapter adapter;
@@ -185,6 +187,10 @@ public final class BftSmartReplica implements AutoCloseable {
                 }
                 try (java.net.Socket socket = new java.net.Socket()) {
                     socket.connect(new java.net.InetSocketAddress(peer.host(), peer.port() + 1), 1000);
+                    // The peer reads a replica id first; -1 is no member, so it closes the socket
+                    // quietly instead of logging an EOFException as an error.
+                    socket.getOutputStream().write(NOT_A_REPLICA_ID);
+                    socket.getOutputStream().flush();
                     reachable.add(peer.id());
                 } catch (java.io.IOException e) {
                     unreachable.add(peer.id());

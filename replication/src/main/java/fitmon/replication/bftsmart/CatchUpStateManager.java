@@ -52,12 +52,18 @@ final class CatchUpStateManager extends StandardStateManager {
     public synchronized void currentConsensusIdReceived(SMMessage msg) {
         startupConsensusIds.put(msg.getSender(), msg.getCID());
         super.currentConsensusIdReceived(msg);
-        if (!isInitializing || waitingCID > -1 || startupConsensusIds.size() < SVController.getQuorum()) {
+        LOG.debug("start-up round: replica {} is at consensus {}; heard {}; this one at {}, initializing {}, waiting for {}, quorum {}",
+                msg.getSender(), msg.getCID(), startupConsensusIds, lastCID, isInitializing, waitingCID,
+                SVController.getQuorum());
+        // The library's round counts from zero: it settles on an id reported by quorum + 1 replicas
+        // (2f+1 of 3f+1).
+        int settling = SVController.getQuorum() + 1;
+        if (!isInitializing || waitingCID > -1 || startupConsensusIds.size() < settling) {
             return;
         }
         java.util.Map<Integer, Long> counts = startupConsensusIds.values().stream()
                 .collect(java.util.stream.Collectors.groupingBy(cid -> cid, java.util.stream.Collectors.counting()));
-        if (counts.values().stream().anyMatch(count -> count >= SVController.getQuorum())) {
+        if (counts.values().stream().anyMatch(count -> count >= settling)) {
             return; // the library's own round settles it
         }
         int ahead = counts.entrySet().stream()
