@@ -29,6 +29,10 @@ public class ReplicaRuntime implements SmartLifecycle {
     public void start() {
         // before the library runs: it prints to System.out/System.err
         LibraryConsole.install();
+        replica.failure().thenAccept(cause -> {
+            LOG.error("replica {} stopped by itself ({}): ending the process", replica.replicaId(), cause.toString());
+            BftSmartReplica.exitProcessSoon(Duration.ofSeconds(1), 1);
+        });
         replica.start();
         running = true;
     }

@@ -229,6 +229,30 @@ class DurableStateIT {
         assertThat(cluster.log(2, TAG)).hasSize((int) appended).isEqualTo(cluster.log(0, TAG));
     }
 
+    @Test
+    @Order(6)
+    void aDamagedSnapshotEndsTheReplicaProcessAndNamesTheFile() throws Exception {
+        cluster.replica(1).close();
+        Path snapshot = dataDir(1).resolve("snapshot.bin");
+        assertThat(snapshot).exists();
+        byte[] bytes = Files.readAllBytes(snapshot);
+        bytes[bytes.length / 2] ^= 0x40;
+        Files.write(snapshot, bytes);
+        long logSize = Files.size(cluster.replica(1).logFile());
+
+        cluster.replica(1).start();
+        BrokerCluster.await("replica 1 to end its process", AGREEMENT, () -> !cluster.replica(1).alive());
+        String log = Files.readString(cluster.replica(1).logFile()).substring((int) logSize);
+        assertThat(log).contains(snapshot.toAbsolutePath() + " is damaged").contains("Move " + dataDir(1).toAbsolutePath());
+
+        // As the message says: with the directory moved away, the replica starts empty and catches up.
+        Files.move(dataDir(1), LOGS.resolve("data-1-damaged"));
+        cluster.replica(1).start();
+        publish(10);
+        cluster.awaitSameDigest(ALL, AGREEMENT);
+        assertThat(cluster.log(1, TAG)).hasSize((int) appended).isEqualTo(cluster.log(0, TAG));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void stopAll() throws InterruptedException {

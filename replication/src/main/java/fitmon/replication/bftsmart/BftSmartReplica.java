@@ -40,6 +40,7 @@ public final class BftSmartReplica implements AutoCloseable {
     private final java.time.Duration waitingReportInterval;
     private final AtomicReference<ReplicaState> state = new AtomicReference<>(ReplicaState.STARTING);
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
     private volatile ServiceReplica replica;
     private volatile Thread starter;
     private final StallWatchdog watchdog;
@@ -88,7 +89,7 @@ public final class BftSmartReplica implements AutoCloseable {
         }
         this.replicaId = replicaId;
         this.settings = settings;
-        this.adapter = new ServiceAdapter(service, this::markReady, journal);
+        this.adapter = new ServiceAdapter(service, this::markReady, journal, this::journalFailed);
         this.journal = journal;
         this.service = service;
         if (keys != null) {
@@ -121,6 +122,11 @@ public final class BftSmartReplica implements AutoCloseable {
                 LOG.warn("replica {} uses the library's built-in RSA key pair, shared by all replicas: links between "
                         + "replicas are not authenticated; configure a key pair per replica", replicaId);
             }
+            try {
+                adapter.restoreFromDisk();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the replica's state from " + journal.directory(), e);
+            }
             ServiceReplica started = new ServiceReplica(TomConfigurations.forReplica(replicaId, settings, keys),
                     new MemoryBasedViewStorage(), adapter, adapter, this::prepare, replier());
             synchronized (this) {
@@ -139,6 +145,7 @@ public final class BftSmartReplica implements AutoCloseable {
             LOG.error("replica {} failed to start: {}", replicaId, e.toString(), e);
             state.set(ReplicaState.STOPPED);
             ready.completeExceptionally(e);
+            failure.complete(e);
         }
     }
 
@@ -152,9 +159,19 @@ public final class BftSmartReplica implements AutoCloseable {
     }
 
     private void journalFailed(java.io.IOException e) {
-        LOG.error("replica {} cannot write its journal in {} ({}): stopping it, since its replies would promise what "
+        LOG.error("replica {} cannot write its state to {} ({}): stopping it, since its replies would promise what "
                 + "it could not restore; the group goes on without it", replicaId, journal.directory(), e.toString(), e);
         close();
+        failure.complete(e);
+    }
+
+    /**
+     * Completes with the cause if the replica stopped by itself: it could not start (a damaged
+     * data directory, bad settings) or could no longer write its state. A process hosting the
+     * replica should end then, so that whatever supervises it sees the failure.
+     */
+    public CompletableFuture<Throwable> failure() {
+        return failure;
     }
 
     /** What the replica restored from its journal at start; null without a journal or before that. */

@@ -27,6 +27,9 @@ final class CatchUpStateManager extends StandardStateManager {
 
     private final Runnable beforeJoining;
     private final java.util.Map<Integer, Integer> startupConsensusIds = new java.util.HashMap<>();
+    /** Every replica re-answers each second; ids unchanged this long mean nobody is ordering. */
+    private static final long STARTUP_STILL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+    private long lastStartupChange = System.nanoTime();
     private volatile TOMLayer layer;
 
     /** @param beforeJoining runs on the starting thread before the replica asks where the group is */
@@ -46,11 +49,17 @@ final class CatchUpStateManager extends StandardStateManager {
      * so that no quorum agrees (two at one id, two at the next): each would wait for the others
      * forever. Once a quorum has answered without agreeing, a replica behind f+1 replicas that
      * report the same later id (so at least one correct replica reached it) fetches their state
-     * at that id; the replicas ahead then hear a quorum on their id and go on.
+     * at that id; the replicas ahead then hear a quorum on their id and go on. Only while the
+     * reported ids stand still for a few seconds: in a group that is ordering they move, and
+     * fetching then would race the library's own catch-up.
      */
     @Override
     public synchronized void currentConsensusIdReceived(SMMessage msg) {
-        startupConsensusIds.put(msg.getSender(), msg.getCID());
+        Integer previous = startupConsensusIds.put(msg.getSender(), msg.getCID());
+        long now = System.nanoTime();
+        if (previous == null || previous != msg.getCID()) {
+            lastStartupChange = now;
+        }
         super.currentConsensusIdReceived(msg);
         LOG.debug("start-up round: replica {} is at consensus {}; heard {}; this one at {}, initializing {}, waiting for {}, quorum {}",
                 msg.getSender(), msg.getCID(), startupConsensusIds, lastCID, isInitializing, waitingCID,
@@ -66,14 +75,22 @@ final class CatchUpStateManager extends StandardStateManager {
         if (counts.values().stream().anyMatch(count -> count >= settling)) {
             return; // the library's own round settles it
         }
+        if (now - lastStartupChange < STARTUP_STILL_NANOS) {
+            // Peers that still order report moving ids: the library's round or its catch-up on
+            // later instances handles a replica joining a running group. A split stands still.
+            return;
+        }
+        // Against what this replica executed, not the library's lastCID, which a failed attempt
+        // leaves past the id asked for: a failed transfer is then asked again on the next reply.
+        int executed = tomLayer.getLastExec();
         int ahead = counts.entrySet().stream()
-                .filter(e -> e.getKey() > lastCID && e.getValue() > SVController.getCurrentViewF())
+                .filter(e -> e.getKey() > executed && e.getValue() > SVController.getCurrentViewF())
                 .mapToInt(java.util.Map.Entry::getKey).max().orElse(-1);
         if (ahead < 0) {
             return;
         }
-        LOG.warn("replica {} restored consensus {} while {} peers report consensus {} and no quorum agrees on one: "
-                        + "fetching their state at {}", SVController.getStaticConf().getProcessId(), lastCID,
+        LOG.warn("replica {} restored consensus {} while {} peers report consensus {} and no 2f+1 agree on one: "
+                        + "fetching their state at {}", SVController.getStaticConf().getProcessId(), executed,
                 counts.get(ahead), ahead, ahead);
         lastCID = ahead + 1;
         waitingCID = ahead;

@@ -27,8 +27,11 @@ final class DurableReplier implements Replier {
     private final ReplicaJournal journal;
     private final Consumer<IOException> onFailure;
     private final Supplier<ReplicaContext> context;
-    private final List<TOMMessage> held = new ArrayList<>();
+    private final List<Held> held = new ArrayList<>();
     private int heldConsensus = -1;
+
+    private record Held(TOMMessage request, TOMMessage reply) {
+    }
     private boolean failed;
 
     /**
@@ -53,11 +56,15 @@ final class DurableReplier implements Replier {
             return;
         }
         if (!held.isEmpty() && messageContext.getConsensusId() != heldConsensus) {
-            // a batch whose last command never reached us (it was skipped): its commands are journaled too
+            // The library skipped the final request of the previous batch, so none of its commands
+            // was flagged last: its records, and this batch's first, are in the journal now.
             flush();
         }
         heldConsensus = messageContext.getConsensusId();
-        held.add(request);
+        // The library answers a client's retransmission with request.reply as soon as it is set:
+        // keep it aside until the batch is on disk.
+        held.add(new Held(request, request.reply));
+        request.reply = null;
         if (messageContext.isLastInBatch()) {
             flush();
         }
@@ -73,8 +80,9 @@ final class DurableReplier implements Replier {
             return;
         }
         ReplicaContext c = context.get();
-        for (TOMMessage request : held) {
-            c.getServerCommunicationSystem().send(new int[] {request.getSender()}, request.reply);
+        for (Held h : held) {
+            h.request().reply = h.reply();
+            c.getServerCommunicationSystem().send(new int[] {h.request().getSender()}, h.reply());
         }
         held.clear();
     }

@@ -1,7 +1,7 @@
 package fitmon.replication.bftsmart;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.function.Consumer;
 
 import bftsmart.statemanagement.ApplicationState;
 import bftsmart.statemanagement.StateManager;
@@ -52,7 +52,10 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
     private final ReplicatedService service;
     private final Runnable onProgress;
     private final ReplicaJournal journal;
-    private final CatchUpStateManager stateManager = new CatchUpStateManager(this::restoreFromJournal);
+    private final Consumer<IOException> onJournalFailure;
+    private final CatchUpStateManager stateManager = new CatchUpStateManager(this::handOverRestoredState);
+    /** Batches to wait before trying again after a snapshot could not be written. */
+    private int snapshotBackoff;
     private long currentConsensus = Long.MIN_VALUE;
     private int indexInBatch;
     /** True while the library replays or installs state: nothing to journal, no progress to report. */
@@ -65,14 +68,20 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
     }
 
     ServiceAdapter(ReplicatedService service, Runnable onProgress) {
-        this(service, onProgress, null);
+        this(service, onProgress, null, e -> { });
     }
 
-    /** @param journal where executed commands go, or null to keep the state in memory only */
-    ServiceAdapter(ReplicatedService service, Runnable onProgress, ReplicaJournal journal) {
+    /**
+     * @param journal          where executed commands go, or null to keep the state in memory only
+     * @param onJournalFailure called when the state on disk can no longer follow the state in
+     *                         memory; the replica must stop
+     */
+    ServiceAdapter(ReplicatedService service, Runnable onProgress, ReplicaJournal journal,
+                   Consumer<IOException> onJournalFailure) {
         this.service = service;
         this.onProgress = onProgress;
         this.journal = journal;
+        this.onJournalFailure = onJournalFailure;
     }
 
     @Override
@@ -95,8 +104,15 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
         }
         if (journal != null) {
             journal.append(order, command, context.isLastInBatch());
-            if (context.isLastInBatch() && journal.snapshotDue()) {
-                writeSnapshot(consensus, "the journal reached its snapshot threshold");
+            if (context.isLastInBatch() && journal.snapshotDue() && --snapshotBackoff < 0) {
+                try {
+                    journal.snapshot(consensus, service.snapshot());
+                } catch (IOException e) {
+                    // The journal still holds everything since the last snapshot: go on, try later.
+                    snapshotBackoff = 100;
+                    LOG.error("replica could not write its snapshot to {} ({}); the journal keeps growing, next try "
+                            + "in 100 batches", journal.directory(), e.toString());
+                }
             }
         }
         onProgress.run();
@@ -145,8 +161,14 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
         } finally {
             installing = wasInstalling;
         }
+        restoredCheckpoint = null; // superseded by the group's state
         if (journal != null && last >= 0) {
-            writeSnapshot(last, "state transferred from the peers");
+            try {
+                journal.snapshot(last, service.snapshot());
+            } catch (IOException e) {
+                // The journal follows the state this replica had before: it must not be replayed on it.
+                onJournalFailure.accept(e);
+            }
         }
         if (!installing) {
             onProgress.run();
@@ -187,22 +209,32 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
     }
 
     /**
-     * Runs on the starting thread before the library asks its peers for the current consensus id
-     * (the library's layers exist then, nothing is delivered yet).
+     * Reads the state on disk into the service, before the library is built (a damaged file then
+     * stops the start with nothing of the library running).
      */
-    private void restoreFromJournal() {
+    void restoreFromDisk() throws IOException {
         if (journal == null) {
             return;
         }
-        ReplicaJournal.Restored found;
-        try {
-            found = journal.restore(service);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the replica's state from " + journal.directory(), e);
-        }
+        ReplicaJournal.Restored found = journal.restore(service);
         restored = found;
         if (found.empty()) {
             LOG.info("replica state directory {} holds no ordered state yet: starting empty", journal.directory());
+        } else {
+            LOG.info("replica restored its state up to consensus {} from {} (snapshot at {}, {} batches and {} commands "
+                    + "replayed)", found.consensusId(), journal.directory(), found.snapshotConsensusId(),
+                    found.batchesReplayed(), found.commandsReplayed());
+        }
+    }
+
+    /**
+     * Runs on the starting thread before the library asks its peers for the current consensus id
+     * (the library's layers exist then, nothing is delivered yet): the restored state becomes the
+     * library's checkpoint at its consensus id.
+     */
+    private void handOverRestoredState() {
+        ReplicaJournal.Restored found = restored;
+        if (found == null || found.empty()) {
             return;
         }
         int consensus = Math.toIntExact(found.consensusId());
@@ -220,19 +252,13 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
         stateManager.layer().setLastExec(consensus);
         stateManager.setLastCID(consensus);
         if (found.batchesReplayed() > 0) {
-            writeSnapshot(consensus, "restored");
+            try {
+                journal.snapshot(consensus, snapshot);
+            } catch (IOException e) {
+                LOG.warn("replica could not compact its journal into a snapshot at start ({}); it keeps the journal",
+                        e.toString());
+            }
         }
-        LOG.info("replica restored its state up to consensus {} from {} (snapshot at {}, {} batches and {} commands replayed)",
-                consensus, journal.directory(), found.snapshotConsensusId(), found.batchesReplayed(),
-                found.commandsReplayed());
     }
 
-    private void writeSnapshot(long consensus, String why) {
-        try {
-            journal.snapshot(consensus, service.snapshot());
-            LOG.debug("replica state snapshot at consensus {} ({})", consensus, why);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the replica's snapshot to " + journal.directory(), e);
-        }
-    }
 }

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * after the last batch it wrote down; a batch cut short by a crash is dropped (its replies were
  * never sent, see {@link #sync}).
  *
- * <p>Journal record: payload length (int), then the payload, consensus id (long), index in batch
+ * <p>The journal starts with a magic and the consensus id of the snapshot it follows; a journal
+ * that follows another snapshot (a crash between writing a snapshot and starting its journal) is
+ * ignored. Journal record: payload length (int), then the payload, consensus id (long), index in batch
  * (int), timestamp (long), flags (byte, 1 = last of its batch), command bytes, then a CRC-32C of
  * the payload. A record that does not check out ends the journal: it and what follows are
  * dropped and the replica fetches the rest from its peers.
@@ -46,7 +48,9 @@ public final class ReplicaJournal implements AutoCloseable {
     public static final long DEFAULT_SNAPSHOT_AFTER_BYTES = 64L * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaJournal.class);
-    private static final byte[] MAGIC = "FMJRNL01".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "FMJRNL02".getBytes(StandardCharsets.US_ASCII);
+    /** Magic, then the consensus id of the snapshot the journal follows (-1: none). */
+    private static final int HEADER = MAGIC.length + Long.BYTES;
     private static final int FIXED_PAYLOAD = Long.BYTES + Integer.BYTES + Long.BYTES + 1;
     private static final int MAX_PAYLOAD = 256 * 1024 * 1024;
     private static final byte LAST_IN_BATCH = 1;
@@ -136,14 +140,13 @@ public final class ReplicaJournal implements AutoCloseable {
             base = saved.get().consensusId();
             service.restore(saved.get().state());
         }
-        long last = base;
-        int batches = 0;
-        int commands = 0;
-        long goodEnd = MAGIC.length;
+        Replay replay = new Replay(service, base);
+        long goodEnd = HEADER;
         long fileSize = Files.exists(journalFile) ? Files.size(journalFile) : 0;
-        if (fileSize < MAGIC.length) {
+        if (fileSize < HEADER) {
             fileSize = 0; // never got past its header: nothing was ever synced to it
         }
+        boolean foreign = false;
         if (fileSize > 0) {
             try (InputStream raw = Files.newInputStream(journalFile);
                  DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
@@ -152,61 +155,105 @@ public final class ReplicaJournal implements AutoCloseable {
                 if (!Arrays.equals(magic, MAGIC)) {
                     throw new DamagedJournalException(journalFile, "it does not start like a fitmon journal");
                 }
-                long position = MAGIC.length;
-                List<Entry> batch = new ArrayList<>();
-                while (true) {
-                    Entry entry;
-                    long size;
-                    try {
-                        int length = in.readInt();
-                        if (length < FIXED_PAYLOAD || length > MAX_PAYLOAD
-                                || Integer.BYTES + (long) length + Integer.BYTES > fileSize - position) {
-                            break; // a length running past the end of the file is a torn or garbled one: never allocate it
-                        }
-                        byte[] payload = new byte[length];
-                        in.readFully(payload);
-                        int expected = in.readInt();
-                        if (expected != checksum(payload)) {
-                            break;
-                        }
-                        entry = decode(payload);
-                        size = Integer.BYTES + length + Integer.BYTES;
-                    } catch (EOFException cutShort) {
-                        break;
-                    }
-                    position += size;
-                    if (!batch.isEmpty() && batch.get(0).consensusId() != entry.consensusId()) {
-                        break; // a new batch began before the previous one ended: the rest is not ours to trust
-                    }
-                    batch.add(entry);
-                    if (entry.lastInBatch()) {
-                        long consensusId = entry.consensusId();
-                        if (consensusId > base) {
-                            if (consensusId <= last) {
-                                throw new DamagedJournalException(journalFile, "consensus " + consensusId
-                                        + " follows consensus " + last);
-                            }
-                            for (Entry e : batch) {
-                                service.executeOrdered(e.command(), new OrderContext(e.consensusId(), e.index(), e.timestamp()));
-                            }
-                            last = consensusId;
-                            batches++;
-                            commands += batch.size();
-                        }
-                        batch.clear();
-                        goodEnd = position;
-                    }
+                long journalBase = in.readLong();
+                if (journalBase != base) {
+                    // A crash between writing a snapshot and starting its journal: this journal
+                    // belongs to an older snapshot, and the new one already holds all of it.
+                    foreign = true;
+                } else {
+                    goodEnd = replay.read(in, fileSize);
                 }
             }
         }
-        long dropped = Math.max(0, fileSize - goodEnd);
-        if (fileSize > 0 && dropped > 0) {
+        long dropped = foreign ? 0 : Math.max(0, fileSize - goodEnd);
+        if (foreign) {
+            LOG.info("replica journal {} follows an older snapshot than {}: starting a new one", journalFile,
+                    snapshot.path());
+        } else if (dropped > 0) {
             LOG.warn("replica journal {}: dropped the last {} bytes (a batch cut short or a record that does not check out); "
                     + "the replica fetches what it lacks from its peers", journalFile, dropped);
         }
-        openForAppend(fileSize == 0 ? -1 : goodEnd);
-        lastConsensusId = last;
-        return new Restored(last, base, batches, commands, dropped);
+        openForAppend(fileSize == 0 || foreign ? -1 : goodEnd, base);
+        lastConsensusId = replay.last;
+        return new Restored(replay.last, base, replay.batches, replay.commands, dropped);
+    }
+
+    /**
+     * Replays the journal's records in batches. A batch is complete when its last record carries
+     * the last-in-batch flag, or when a record of a later consensus id follows it: the library
+     * flags only the final request of a decided batch, and when it skips that one (a request
+     * from another view), the batch's executed commands end unflagged; their replies go out once
+     * the next batch's first record is synced with them, so an unflagged batch followed by
+     * another one was complete and possibly acknowledged. Only an unflagged batch at the very end
+     * is dropped: nothing of it was acknowledged.
+     */
+    private final class Replay {
+        private final ReplicatedService service;
+        private final long base;
+        private final List<Entry> batch = new ArrayList<>();
+        private long last;
+        private int batches;
+        private int commands;
+
+        Replay(ReplicatedService service, long base) {
+            this.service = service;
+            this.base = base;
+            this.last = base;
+        }
+
+        /** Reads records after the header; returns the file position after the last complete batch. */
+        long read(DataInputStream in, long fileSize) throws IOException {
+            long position = HEADER;
+            long goodEnd = HEADER;
+            while (true) {
+                Entry entry;
+                long size;
+                try {
+                    int length = in.readInt();
+                    if (length < FIXED_PAYLOAD || length > MAX_PAYLOAD
+                            || Integer.BYTES + (long) length + Integer.BYTES > fileSize - position) {
+                        break; // a length running past the end of the file is a torn or garbled one: never allocate it
+                    }
+                    byte[] payload = new byte[length];
+                    in.readFully(payload);
+                    int expected = in.readInt();
+                    if (expected != checksum(payload)) {
+                        break;
+                    }
+                    entry = decode(payload);
+                    size = Integer.BYTES + length + Integer.BYTES;
+                } catch (EOFException cutShort) {
+                    break;
+                }
+                if (!batch.isEmpty() && batch.get(0).consensusId() != entry.consensusId()) {
+                    apply(); // its final request was skipped by the library: complete all the same
+                    goodEnd = position;
+                }
+                position += size;
+                batch.add(entry);
+                if (entry.lastInBatch()) {
+                    apply();
+                    goodEnd = position;
+                }
+            }
+            return goodEnd;
+        }
+
+        private void apply() {
+            long consensusId = batch.get(0).consensusId();
+            if (consensusId > base) {
+                if (consensusId <= last) {
+                    throw new DamagedJournalException(journalFile, "consensus " + consensusId + " follows consensus " + last);
+                }
+                for (Entry e : batch) {
+                    service.executeOrdered(e.command(), new OrderContext(e.consensusId(), e.index(), e.timestamp()));
+                }
+                last = consensusId;
+                batches++;
+                commands += batch.size();
+            }
+            batch.clear();
+        }
     }
 
     /** Buffers one executed command; nothing reaches the disk before {@link #sync}. */
@@ -261,8 +308,9 @@ public final class ReplicaJournal implements AutoCloseable {
         requireOpen();
         snapshot.write(consensusId, state);
         pending.reset();
-        journal.truncate(MAGIC.length);
-        journal.position(MAGIC.length);
+        journal.truncate(0);
+        journal.write(header(consensusId), 0);
+        journal.position(HEADER);
         journal.force(true);
         journalBytes = 0;
         lastConsensusId = consensusId;
@@ -290,19 +338,23 @@ public final class ReplicaJournal implements AutoCloseable {
         }
     }
 
-    private void openForAppend(long truncateAt) throws IOException {
+    private void openForAppend(long truncateAt, long base) throws IOException {
         journal = FileChannel.open(journalFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         if (truncateAt < 0) {
             journal.truncate(0);
-            journal.write(ByteBuffer.wrap(MAGIC), 0);
+            journal.write(header(base), 0);
             journal.force(true);
             Directories.force(directory);
-            truncateAt = MAGIC.length;
+            truncateAt = HEADER;
         } else {
             journal.truncate(truncateAt);
         }
         journal.position(truncateAt);
-        journalBytes = truncateAt - MAGIC.length;
+        journalBytes = truncateAt - HEADER;
+    }
+
+    private static ByteBuffer header(long base) {
+        return ByteBuffer.allocate(HEADER).put(MAGIC).putLong(base).flip();
     }
 
     private void requireOpen() {
