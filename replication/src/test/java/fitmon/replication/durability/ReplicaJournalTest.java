@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ReplicaJournalTest {
 
-    private static final int JOURNAL_HEADER = 8;
+    private static final int JOURNAL_HEADER = 8 + Long.BYTES;
     /** Length, consensus id, index in batch, timestamp, flags, CRC: a record's size besides its command. */
     private static final int RECORD_OVERHEAD = Integer.BYTES + Long.BYTES + Integer.BYTES + Long.BYTES + 1 + Integer.BYTES;
     private static final int SNAPSHOT_HEADER = 8 + Long.BYTES + Integer.BYTES;
@@ -239,23 +239,28 @@ class ReplicaJournalTest {
     }
 
     @Test
-    void aBatchThatNeverEndedIsDroppedWithEverythingAfterIt() throws IOException {
+    void anUnflaggedBatchFollowedByALaterOneIsCompleteAndReplayed() throws IOException {
+        // The library may skip a batch's final request: its executed commands then carry no
+        // last-in-batch flag, and their replies went out once the next batch was synced.
         Path dir = temp.resolve("replica");
         RecordingService live = new RecordingService();
-        long goodEnd;
         try (ReplicaJournal journal = openRestored(dir, live)) {
             batch(journal, live, 0, "a");
-            journal.sync();
-            goodEnd = Files.size(journalFile(dir));
-            append(journal, context(1, 0), "never ended", false);
+            append(journal, context(1, 0), "first of 1", false);
+            append(journal, context(1, 1), "second of 1", false);
             batch(journal, new RecordingService(), 2, "b", "c");
+            append(journal, context(3, 0), "unflagged at the end", false);
         }
         long size = Files.size(journalFile(dir));
 
         Outcome outcome = restoreFrom(dir);
 
-        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(0, -1, 1, 1, size - goodEnd));
-        assertThat(outcome.service().commands()).containsExactly("a");
+        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(2, -1, 3, 5,
+                recordSize("unflagged at the end")));
+        assertThat(outcome.service().commands()).containsExactly("a", "first of 1", "second of 1", "b", "c");
+        assertThat(outcome.service().executed).extracting(Executed::context)
+                .containsExactly(context(0, 0), context(1, 0), context(1, 1), context(2, 0), context(2, 1));
+        assertThat(Files.size(journalFile(dir))).isEqualTo(size - recordSize("unflagged at the end"));
     }
 
     @ParameterizedTest(name = "{0} bytes of the last record left")
@@ -482,34 +487,53 @@ class ReplicaJournalTest {
     }
 
     @Test
-    void journalRecordsUpToTheSnapshotAreSkippedAndLaterOnesReplayed() throws IOException {
-        // Same history in two directories: one keeps its whole journal, the other snapshots after
-        // consensus 1. The full journal next to that snapshot must replay only consensus 2 and 3.
+    void aJournalThatFollowsAnotherSnapshotIsIgnored() throws IOException {
+        // Same history in two directories: one keeps its whole journal (it follows no snapshot),
+        // the other snapshots after consensus 1. The full journal next to that snapshot is not its
+        // journal: the snapshot alone is restored, and a new journal starts after it.
         Path full = temp.resolve("full");
         Path snapshotted = temp.resolve("snapshotted");
         RecordingService live = new RecordingService();
+        List<Executed> upToOne;
         try (ReplicaJournal journal = openRestored(full, live);
              ReplicaJournal other = openRestored(snapshotted, new RecordingService())) {
             batch(journal, live, 0, "a", "b");
             batch(journal, live, 1, "c");
+            upToOne = List.copyOf(live.executed);
             other.snapshot(1, live.snapshot());
             batch(journal, live, 2, "d");
-            batch(journal, live, 3, "e", "f");
         }
         Files.copy(journalFile(full), journalFile(snapshotted), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         RecordingService restarted = new RecordingService();
         try (ReplicaJournal journal = ReplicaJournal.open(snapshotted, LARGE_THRESHOLD)) {
-            ReplicaJournal.Restored restored = journal.restore(restarted);
-            assertThat(restored).isEqualTo(new ReplicaJournal.Restored(3, 1, 2, 3, 0));
-            assertThat(restarted.executedSinceRestore).extracting(Executed::command).containsExactly("d", "e", "f");
-            assertThat(restarted.executed).containsExactlyElementsOf(live.executed);
-            batch(journal, restarted, 4, "g");
+            assertThat(journal.restore(restarted)).isEqualTo(new ReplicaJournal.Restored(1, 1, 0, 0, 0));
+            assertThat(restarted.executedSinceRestore).isEmpty();
+            assertThat(restarted.executed).containsExactlyElementsOf(upToOne);
+            assertThat(Files.size(journalFile(snapshotted))).isEqualTo(JOURNAL_HEADER);
+            batch(journal, restarted, 2, "other d");
         }
 
         Outcome outcome = restoreFrom(snapshotted);
-        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(4, 1, 3, 4, 0));
-        assertThat(outcome.service().commands()).containsExactly("a", "b", "c", "d", "e", "f", "g");
+        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(2, 1, 1, 1, 0));
+        assertThat(outcome.service().commands()).containsExactly("a", "b", "c", "other d");
+    }
+
+    @Test
+    void aJournalThatFollowsASnapshotIsIgnoredWhereThereIsNone() throws IOException {
+        Path dir = temp.resolve("replica");
+        RecordingService live = new RecordingService();
+        try (ReplicaJournal journal = openRestored(dir, live)) {
+            batch(journal, live, 0, "a");
+            journal.snapshot(0, live.snapshot());
+            batch(journal, live, 1, "b");
+        }
+        Files.delete(snapshotFile(dir));
+
+        Outcome outcome = restoreFrom(dir);
+
+        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(-1, -1, 0, 0, 0));
+        assertThat(outcome.service().commands()).isEmpty();
     }
 
     enum SnapshotDamage {
@@ -638,7 +662,9 @@ class ReplicaJournalTest {
         RecordingService service = new RecordingService();
         try (ReplicaJournal journal = ReplicaJournal.open(dir, LARGE_THRESHOLD)) {
             assertThat(journal.restore(service)).isEqualTo(new ReplicaJournal.Restored(-1, -1, 0, 0, 0));
-            assertThat(Files.readAllBytes(journalFile(dir))).asString(UTF_8).isEqualTo("FMJRNL01");
+            assertThat(Files.size(journalFile(dir))).isEqualTo(JOURNAL_HEADER);
+            assertThat(java.util.Arrays.copyOf(Files.readAllBytes(journalFile(dir)), 8)).asString(UTF_8)
+                    .isEqualTo("FMJRNL02");
             batch(journal, service, 0, "a");
         }
         assertThat(restoreFrom(dir).service().commands()).containsExactly("a");
