@@ -53,8 +53,17 @@ final class ConsolePage {
 
     /** The banner's entries as "replica:problem". */
     List<String> bannerProblems() {
-        return browser.findAll("#banner-list li").stream()
-                .map(li -> li.getAttribute("data-replica") + ":" + li.getAttribute("data-problem"))
-                .collect(Collectors.toList());
+        // The page re-renders the banner as copies arrive: read it again if it changed under us.
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return browser.findAll("#banner-list li").stream()
+                        .map(li -> li.getAttribute("data-replica") + ":" + li.getAttribute("data-problem"))
+                        .collect(Collectors.toList());
+            } catch (org.openqa.selenium.StaleElementReferenceException rerendered) {
+                if (attempt == 10) {
+                    throw rerendered;
+                }
+            }
+        }
     }
 }

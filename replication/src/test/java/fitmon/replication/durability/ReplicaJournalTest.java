@@ -17,8 +17,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import fitmon.replication.OrderContext;
@@ -26,17 +28,20 @@ import fitmon.replication.ReplicatedService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A replica's snapshot and journal on real files: what survives a close, a crash (files copied
- * while the journal is still open), a batch cut short, a torn or corrupted tail and a damaged
- * snapshot.
+ * while the journal is still open), a batch cut short or left unflagged, a torn or corrupted tail,
+ * a journal that follows another snapshot and a damaged snapshot.
  */
 class ReplicaJournalTest {
 
-    private static final int JOURNAL_HEADER = 8 + Long.BYTES;
+    /** "FMJRNL02", then the consensus id of the snapshot the journal follows (-1: none). */
+    private static final byte[] JOURNAL_MAGIC = "FMJRNL02".getBytes(UTF_8);
+    private static final int JOURNAL_HEADER = JOURNAL_MAGIC.length + Long.BYTES;
     /** Length, consensus id, index in batch, timestamp, flags, CRC: a record's size besides its command. */
     private static final int RECORD_OVERHEAD = Integer.BYTES + Long.BYTES + Integer.BYTES + Long.BYTES + 1 + Integer.BYTES;
     private static final int SNAPSHOT_HEADER = 8 + Long.BYTES + Integer.BYTES;
@@ -65,7 +70,8 @@ class ReplicaJournalTest {
             assertThat(journal.directory()).isEqualTo(dir.toAbsolutePath());
         }
         assertThat(service.executed).isEmpty();
-        assertThat(Files.size(journalFile(dir))).isEqualTo(JOURNAL_HEADER);
+        assertThat(Files.readAllBytes(journalFile(dir))).as("a journal that follows no snapshot")
+                .isEqualTo(journalHeader(-1));
         assertThat(snapshotFile(dir)).doesNotExist();
         assertThat(restoreFrom(dir).restored().empty()).isTrue();
     }
@@ -239,28 +245,73 @@ class ReplicaJournalTest {
     }
 
     @Test
-    void anUnflaggedBatchFollowedByALaterOneIsCompleteAndReplayed() throws IOException {
+    void anUnflaggedBatchFollowedByALaterOneIsCompleteAndOnlyOneAtTheEndIsDropped() throws IOException {
         // The library may skip a batch's final request: its executed commands then carry no
-        // last-in-batch flag, and their replies went out once the next batch was synced.
+        // last-in-batch flag, and their replies went out once the next batch's first record was synced.
         Path dir = temp.resolve("replica");
         RecordingService live = new RecordingService();
+        long completeEnd;
         try (ReplicaJournal journal = openRestored(dir, live)) {
             batch(journal, live, 0, "a");
-            append(journal, context(1, 0), "first of 1", false);
-            append(journal, context(1, 1), "second of 1", false);
-            batch(journal, new RecordingService(), 2, "b", "c");
-            append(journal, context(3, 0), "unflagged at the end", false);
+            unflaggedBatch(journal, live, 1, "first of 1", "second of 1");
+            batch(journal, live, 2, "b", "c");
+            unflaggedBatch(journal, live, 4, "unflagged, then unflagged"); // ids need not be contiguous
+            unflaggedBatch(journal, live, 5, "unflagged, then flagged");
+            batch(journal, live, 6, "d");
+            journal.sync();
+            completeEnd = Files.size(journalFile(dir));
+            unflaggedBatch(journal, new RecordingService(), 7, "unflagged at the end", "and its second");
         }
-        long size = Files.size(journalFile(dir));
+        long tail = recordSize("unflagged at the end") + recordSize("and its second");
+        assertThat(Files.size(journalFile(dir)) - completeEnd).isEqualTo(tail);
+
+        RecordingService restarted = new RecordingService();
+        try (ReplicaJournal journal = ReplicaJournal.open(dir, LARGE_THRESHOLD)) {
+            assertThat(journal.restore(restarted)).isEqualTo(new ReplicaJournal.Restored(6, -1, 6, 8, tail));
+            assertThat(journal.lastConsensusId()).isEqualTo(6);
+            assertThat(restarted.executed).containsExactlyElementsOf(live.executed);
+            assertThat(restarted.executed).extracting(Executed::context).containsExactly(
+                    context(0, 0), context(1, 0), context(1, 1), context(2, 0), context(2, 1),
+                    context(4, 0), context(5, 0), context(6, 0));
+            assertThat(Files.size(journalFile(dir))).as("the unflagged batch at the end is cut off the file")
+                    .isEqualTo(completeEnd);
+            batch(journal, restarted, 7, "redone");
+        }
 
         Outcome outcome = restoreFrom(dir);
+        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(7, -1, 7, 9, 0));
+        assertThat(outcome.service().commands()).containsExactly("a", "first of 1", "second of 1", "b", "c",
+                "unflagged, then unflagged", "unflagged, then flagged", "d", "redone");
+        assertThat(outcome.service().executed).containsExactlyElementsOf(restarted.executed);
+    }
 
-        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(2, -1, 3, 5,
-                recordSize("unflagged at the end")));
-        assertThat(outcome.service().commands()).containsExactly("a", "first of 1", "second of 1", "b", "c");
-        assertThat(outcome.service().executed).extracting(Executed::context)
-                .containsExactly(context(0, 0), context(1, 0), context(1, 1), context(2, 0), context(2, 1));
-        assertThat(Files.size(journalFile(dir))).isEqualTo(size - recordSize("unflagged at the end"));
+    @Test
+    void anUnflaggedBatchCountsOnceTheNextBatchsFirstRecordIsOnDisk() throws IOException {
+        // The replier sends an unflagged batch's replies after syncing the next batch's first
+        // record: a crash before that loses the batch (nothing of it was acknowledged), after it keeps it.
+        Path dir = temp.resolve("replica");
+        RecordingService live = new RecordingService();
+        Path beforeTheNext;
+        Path withTheNextsFirst;
+        try (ReplicaJournal journal = openRestored(dir, live)) {
+            batch(journal, live, 0, "a");
+            unflaggedBatch(journal, live, 1, "b", "c");
+            journal.sync();
+            beforeTheNext = crashCopy(dir);
+            append(journal, context(2, 0), "first of 2", false);
+            journal.sync();
+            withTheNextsFirst = crashCopy(dir);
+        }
+
+        Outcome before = restoreFrom(beforeTheNext);
+        assertThat(before.restored()).isEqualTo(new ReplicaJournal.Restored(0, -1, 1, 1, recordSize("b") + recordSize("c")));
+        assertThat(before.service().executed).containsExactlyElementsOf(live.executed.subList(0, 1));
+
+        Outcome after = restoreFrom(withTheNextsFirst);
+        assertThat(after.restored()).isEqualTo(new ReplicaJournal.Restored(1, -1, 2, 3, recordSize("first of 2")));
+        assertThat(after.service().executed).containsExactlyElementsOf(live.executed);
+        assertThat(Files.size(journalFile(withTheNextsFirst)))
+                .isEqualTo(JOURNAL_HEADER + recordSize("a") + recordSize("b") + recordSize("c"));
     }
 
     @ParameterizedTest(name = "{0} bytes of the last record left")
@@ -355,11 +406,16 @@ class ReplicaJournalTest {
         assertThat(allocated).as("bytes allocated to restore a journal of %d bytes", size).isLessThan(16L * 1024 * 1024);
     }
 
-    @Test
-    void consensusIdsGoingBackwardsAreReportedAsDamage() throws IOException {
+    @ParameterizedTest(name = "first batch flagged: {0}")
+    @ValueSource(booleans = {true, false})
+    void consensusIdsGoingBackwardsAreReportedAsDamage(boolean firstBatchFlagged) throws IOException {
         Path dir = temp.resolve("replica");
         try (ReplicaJournal journal = openRestored(dir, new RecordingService())) {
-            batch(journal, new RecordingService(), 5, "a");
+            if (firstBatchFlagged) {
+                batch(journal, new RecordingService(), 5, "a");
+            } else {
+                unflaggedBatch(journal, new RecordingService(), 5, "a"); // complete: a record of another id follows
+            }
             batch(journal, new RecordingService(), 3, "b");
         }
 
@@ -385,7 +441,8 @@ class ReplicaJournalTest {
             journal.sync();
             journal.snapshot(1, live.snapshot());
             assertThat(journal.lastConsensusId()).isEqualTo(1);
-            assertThat(Files.size(journalFile(dir))).as("the journal restarts empty").isEqualTo(JOURNAL_HEADER);
+            assertThat(Files.readAllBytes(journalFile(dir))).as("the journal restarts empty, following snapshot 1")
+                    .isEqualTo(journalHeader(1));
             batch(journal, live, 2, "d");
             batch(journal, live, 3, "e", "f");
         }
@@ -424,7 +481,7 @@ class ReplicaJournalTest {
             batch(journal, live, 1, "b"); // part of the state the snapshot below writes
             journal.snapshot(1, live.snapshot());
             journal.sync();
-            assertThat(Files.size(journalFile(dir))).isEqualTo(JOURNAL_HEADER);
+            assertThat(Files.readAllBytes(journalFile(dir))).isEqualTo(journalHeader(1));
             batch(journal, live, 2, "c");
         }
 
@@ -447,6 +504,7 @@ class ReplicaJournalTest {
             journal.sync();
             journal.snapshot(9, peer.snapshot());
             assertThat(journal.lastConsensusId()).isEqualTo(9);
+            assertThat(Files.readAllBytes(journalFile(dir))).isEqualTo(journalHeader(9));
             batch(journal, peer, 10, "after the transfer");
         }
 
@@ -457,40 +515,51 @@ class ReplicaJournalTest {
     }
 
     @Test
-    void aCrashBetweenWritingTheSnapshotAndEmptyingTheJournalSkipsTheJournalsOlderBatches() throws IOException {
+    void aJournalFromBeforeTheLatestSnapshotIsIgnoredEntirely() throws IOException {
+        // A crash after the new snapshot.bin is in place and before its journal is started leaves
+        // the previous journal next to it: it follows snapshot 0, snapshot.bin is at 2 and holds all of it.
         Path dir = temp.resolve("replica");
         RecordingService live = new RecordingService();
         Path oldJournal = temp.resolve("old-journal.bin");
         try (ReplicaJournal journal = openRestored(dir, live)) {
             batch(journal, live, 0, "a", "b");
+            journal.snapshot(0, live.snapshot());
             batch(journal, live, 1, "c");
             batch(journal, live, 2, "d");
             journal.sync();
             Files.copy(journalFile(dir), oldJournal);
             journal.snapshot(2, live.snapshot());
+            assertThat(Files.readAllBytes(journalFile(dir))).isEqualTo(journalHeader(2));
         }
+        assertThat(Arrays.copyOf(Files.readAllBytes(oldJournal), JOURNAL_HEADER)).isEqualTo(journalHeader(0));
         Path crashed = crashCopy(dir);
-        Files.copy(oldJournal, journalFile(crashed), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(oldJournal, journalFile(crashed), StandardCopyOption.REPLACE_EXISTING);
+        // A tail that does not check out: the ignored journal is not read, so nothing counts as dropped.
+        Files.write(journalFile(crashed), new byte[7], StandardOpenOption.APPEND);
 
         RecordingService restarted = new RecordingService();
         try (ReplicaJournal journal = ReplicaJournal.open(crashed, LARGE_THRESHOLD)) {
-            ReplicaJournal.Restored restored = journal.restore(restarted);
-            assertThat(restored).isEqualTo(new ReplicaJournal.Restored(2, 2, 0, 0, 0));
+            assertThat(journal.restore(restarted)).isEqualTo(new ReplicaJournal.Restored(2, 2, 0, 0, 0));
+            assertThat(journal.lastConsensusId()).isEqualTo(2);
+            assertThat(restarted.restores).isEqualTo(1);
             assertThat(restarted.executedSinceRestore).isEmpty();
             assertThat(restarted.executed).containsExactlyElementsOf(live.executed);
+            assertThat(Files.readAllBytes(journalFile(crashed))).as("a new journal, following snapshot 2")
+                    .isEqualTo(journalHeader(2));
             batch(journal, restarted, 3, "e");
         }
 
         Outcome outcome = restoreFrom(crashed);
         assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(3, 2, 1, 1, 0));
         assertThat(outcome.service().commands()).containsExactly("a", "b", "c", "d", "e");
+        assertThat(outcome.service().executedSinceRestore).containsExactly(new Executed("e", context(3, 0)));
     }
 
     @Test
-    void aJournalThatFollowsAnotherSnapshotIsIgnored() throws IOException {
+    void anOlderJournalIsIgnoredEvenWithBatchesPastTheSnapshot() throws IOException {
         // Same history in two directories: one keeps its whole journal (it follows no snapshot),
-        // the other snapshots after consensus 1. The full journal next to that snapshot is not its
-        // journal: the snapshot alone is restored, and a new journal starts after it.
+        // the other snapshots after consensus 1. The full journal, batch 2 included, next to that
+        // snapshot is not its journal: the snapshot alone is restored, and a new journal starts after it.
         Path full = temp.resolve("full");
         Path snapshotted = temp.resolve("snapshotted");
         RecordingService live = new RecordingService();
@@ -503,20 +572,46 @@ class ReplicaJournalTest {
             other.snapshot(1, live.snapshot());
             batch(journal, live, 2, "d");
         }
-        Files.copy(journalFile(full), journalFile(snapshotted), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(journalFile(full), journalFile(snapshotted), StandardCopyOption.REPLACE_EXISTING);
 
         RecordingService restarted = new RecordingService();
         try (ReplicaJournal journal = ReplicaJournal.open(snapshotted, LARGE_THRESHOLD)) {
             assertThat(journal.restore(restarted)).isEqualTo(new ReplicaJournal.Restored(1, 1, 0, 0, 0));
+            assertThat(journal.lastConsensusId()).isEqualTo(1);
             assertThat(restarted.executedSinceRestore).isEmpty();
             assertThat(restarted.executed).containsExactlyElementsOf(upToOne);
-            assertThat(Files.size(journalFile(snapshotted))).isEqualTo(JOURNAL_HEADER);
+            assertThat(Files.readAllBytes(journalFile(snapshotted))).isEqualTo(journalHeader(1));
             batch(journal, restarted, 2, "other d");
         }
 
         Outcome outcome = restoreFrom(snapshotted);
         assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(2, 1, 1, 1, 0));
         assertThat(outcome.service().commands()).containsExactly("a", "b", "c", "other d");
+        assertThat(outcome.service().executedSinceRestore).containsExactly(new Executed("other d", context(2, 0)));
+    }
+
+    @Test
+    void aJournalThatFollowsANewerSnapshotThanTheOneOnDiskIsIgnored() throws IOException {
+        Path dir = temp.resolve("replica");
+        RecordingService live = new RecordingService();
+        Path olderSnapshot = temp.resolve("older-snapshot.bin");
+        List<Executed> upToZero;
+        try (ReplicaJournal journal = openRestored(dir, live)) {
+            batch(journal, live, 0, "a");
+            journal.snapshot(0, live.snapshot());
+            upToZero = List.copyOf(live.executed);
+            Files.copy(snapshotFile(dir), olderSnapshot);
+            batch(journal, live, 1, "b");
+            journal.snapshot(1, live.snapshot());
+            batch(journal, live, 2, "c");
+        }
+        Files.copy(olderSnapshot, snapshotFile(dir), StandardCopyOption.REPLACE_EXISTING);
+
+        Outcome outcome = restoreFrom(dir);
+
+        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(0, 0, 0, 0, 0));
+        assertThat(outcome.service().executed).containsExactlyElementsOf(upToZero);
+        assertThat(Files.readAllBytes(journalFile(dir))).isEqualTo(journalHeader(0));
     }
 
     @Test
@@ -530,10 +625,41 @@ class ReplicaJournalTest {
         }
         Files.delete(snapshotFile(dir));
 
-        Outcome outcome = restoreFrom(dir);
+        RecordingService restarted = new RecordingService();
+        try (ReplicaJournal journal = ReplicaJournal.open(dir, LARGE_THRESHOLD)) {
+            assertThat(journal.restore(restarted)).isEqualTo(new ReplicaJournal.Restored(-1, -1, 0, 0, 0));
+            assertThat(journal.lastConsensusId()).isEqualTo(-1);
+            assertThat(restarted.restores).isZero();
+            assertThat(restarted.executed).isEmpty();
+            assertThat(Files.readAllBytes(journalFile(dir))).isEqualTo(journalHeader(-1));
+            batch(journal, restarted, 0, "fresh");
+        }
 
-        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(-1, -1, 0, 0, 0));
-        assertThat(outcome.service().commands()).isEmpty();
+        Outcome outcome = restoreFrom(dir);
+        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(0, -1, 1, 1, 0));
+        assertThat(outcome.service().executed).containsExactly(new Executed("fresh", context(0, 0)));
+    }
+
+    @ParameterizedTest(name = "header naming consensus {0}")
+    @ValueSource(longs = {0, 3, 5, 9, Long.MAX_VALUE, Long.MIN_VALUE})
+    void aJournalWhoseHeaderNamesAConsensusIdIsIgnoredWithoutASnapshot(long named) throws IOException {
+        Path dir = temp.resolve("replica");
+        RecordingService live = new RecordingService();
+        try (ReplicaJournal journal = openRestored(dir, live)) {
+            batch(journal, live, 0, "a");
+            batch(journal, live, 5, "b", "c");
+        }
+        writeBytes(journalFile(dir), JOURNAL_MAGIC.length, ByteBuffer.allocate(Long.BYTES).putLong(named).array());
+        assertThat(Arrays.copyOf(Files.readAllBytes(journalFile(dir)), JOURNAL_HEADER)).isEqualTo(journalHeader(named));
+
+        RecordingService restarted = new RecordingService();
+        try (ReplicaJournal journal = ReplicaJournal.open(dir, LARGE_THRESHOLD)) {
+            assertThat(journal.restore(restarted)).isEqualTo(new ReplicaJournal.Restored(-1, -1, 0, 0, 0));
+            assertThat(restarted.executed).isEmpty();
+            assertThat(Files.readAllBytes(journalFile(dir))).isEqualTo(journalHeader(-1));
+            batch(journal, restarted, 0, "fresh");
+        }
+        assertThat(restoreFrom(dir).service().commands()).containsExactly("fresh");
     }
 
     enum SnapshotDamage {
@@ -546,7 +672,7 @@ class ReplicaJournalTest {
         WRONG_MAGIC {
             @Override
             void apply(Path file) throws IOException {
-                writeBytes(file, 0, "FMJRNL01".getBytes(UTF_8));
+                writeBytes(file, 0, "FMJRNL02".getBytes(UTF_8));
             }
         },
         FLIPPED_CONSENSUS_ID_BYTE {
@@ -613,6 +739,7 @@ class ReplicaJournalTest {
         }
         assertThat(Files.size(snapshotFile(dir))).isGreaterThan(SNAPSHOT_HEADER + SNAPSHOT_DIGEST + 5);
         damage.apply(snapshotFile(dir));
+        byte[] journalBefore = Files.readAllBytes(journalFile(dir));
 
         RecordingService restarted = new RecordingService();
         try (ReplicaJournal journal = ReplicaJournal.open(dir, LARGE_THRESHOLD)) {
@@ -627,6 +754,7 @@ class ReplicaJournalTest {
                     .as("a failed restore leaves the journal closed to appends")
                     .isInstanceOf(IllegalStateException.class);
         }
+        assertThat(Files.readAllBytes(journalFile(dir))).as("the journal is left as found").isEqualTo(journalBefore);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -652,38 +780,81 @@ class ReplicaJournalTest {
                 .startsWith("FMSNAP01".getBytes(UTF_8));
     }
 
-    @ParameterizedTest(name = "{0} bytes")
-    @ValueSource(ints = {0, 1, 5, 7})
-    void aJournalShorterThanItsHeaderIsEmpty(int length) throws IOException {
+    @Test
+    void aJournalOfTheFormerFormatWithRecordsIsDamageNotMisread() throws IOException {
+        // "FMJRNL01": an 8-byte magic, records right after it (no snapshot id in the header).
+        Path dir = temp.resolve("replica");
+        RecordingService live = new RecordingService();
+        try (ReplicaJournal journal = openRestored(dir, live)) {
+            batch(journal, live, 0, "a", "b");
+        }
+        byte[] records = Arrays.copyOfRange(Files.readAllBytes(journalFile(dir)), JOURNAL_HEADER,
+                (int) Files.size(journalFile(dir)));
+        ByteArrayOutputStream former = new ByteArrayOutputStream();
+        former.write("FMJRNL01".getBytes(UTF_8));
+        former.write(records);
+        Files.write(journalFile(dir), former.toByteArray());
+
+        try (ReplicaJournal journal = ReplicaJournal.open(dir, LARGE_THRESHOLD)) {
+            RecordingService restarted = new RecordingService();
+            assertThatThrownBy(() -> journal.restore(restarted))
+                    .isInstanceOf(DamagedJournalException.class)
+                    .hasMessageContaining("does not start like a fitmon journal");
+            assertThat(restarted.executed).isEmpty();
+        }
+        assertThat(Files.readAllBytes(journalFile(dir))).as("left as found").isEqualTo(former.toByteArray());
+    }
+
+    @ParameterizedTest(name = "{1} bytes of {0}")
+    @CsvSource({
+            "a header naming consensus 5, 0", "a header naming consensus 5, 1", "a header naming consensus 5, 8",
+            "a header naming consensus 5, 9", "a header naming consensus 5, 15",
+            "garbage, 5", "garbage, 15",
+            "an empty journal of the former format, 8"})
+    void aJournalShorterThanItsHeaderIsEmpty(String content, int length) throws IOException {
+        byte[] full = switch (content) {
+            case "a header naming consensus 5" -> journalHeader(5);
+            case "garbage" -> "garbage!garbage!".getBytes(UTF_8);
+            case "an empty journal of the former format" -> "FMJRNL01".getBytes(UTF_8);
+            default -> throw new IllegalArgumentException(content);
+        };
         Path dir = temp.resolve("replica");
         Files.createDirectories(dir);
-        Files.write(journalFile(dir), "garbage!".substring(0, length).getBytes(UTF_8));
+        Files.write(journalFile(dir), Arrays.copyOf(full, length));
 
         RecordingService service = new RecordingService();
         try (ReplicaJournal journal = ReplicaJournal.open(dir, LARGE_THRESHOLD)) {
             assertThat(journal.restore(service)).isEqualTo(new ReplicaJournal.Restored(-1, -1, 0, 0, 0));
-            assertThat(Files.size(journalFile(dir))).isEqualTo(JOURNAL_HEADER);
-            assertThat(java.util.Arrays.copyOf(Files.readAllBytes(journalFile(dir)), 8)).asString(UTF_8)
-                    .isEqualTo("FMJRNL02");
+            assertThat(Files.readAllBytes(journalFile(dir))).isEqualTo(journalHeader(-1));
             batch(journal, service, 0, "a");
         }
+        assertThat(restoreFrom(dir).restored()).isEqualTo(new ReplicaJournal.Restored(0, -1, 1, 1, 0));
         assertThat(restoreFrom(dir).service().commands()).containsExactly("a");
     }
 
-    @Test
-    void aJournalShorterThanItsHeaderNextToASnapshotRestoresTheSnapshot() throws IOException {
+    @ParameterizedTest(name = "{0} bytes left")
+    @ValueSource(ints = {0, 3, 8, 15})
+    void aJournalShorterThanItsHeaderNextToASnapshotRestoresTheSnapshot(int length) throws IOException {
         Path dir = temp.resolve("replica");
         RecordingService live = new RecordingService();
         try (ReplicaJournal journal = openRestored(dir, live)) {
             batch(journal, live, 0, "a");
             journal.snapshot(0, live.snapshot());
         }
-        truncate(journalFile(dir), 3);
+        truncate(journalFile(dir), length);
+
+        RecordingService restarted = new RecordingService();
+        try (ReplicaJournal journal = ReplicaJournal.open(dir, LARGE_THRESHOLD)) {
+            assertThat(journal.restore(restarted)).isEqualTo(new ReplicaJournal.Restored(0, 0, 0, 0, 0));
+            assertThat(restarted.executed).containsExactlyElementsOf(live.executed);
+            assertThat(Files.readAllBytes(journalFile(dir))).as("a new journal, following snapshot 0")
+                    .isEqualTo(journalHeader(0));
+            batch(journal, restarted, 1, "b");
+        }
 
         Outcome outcome = restoreFrom(dir);
-
-        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(0, 0, 0, 0, 0));
-        assertThat(outcome.service().commands()).containsExactly("a");
+        assertThat(outcome.restored()).isEqualTo(new ReplicaJournal.Restored(1, 0, 1, 1, 0));
+        assertThat(outcome.service().commands()).containsExactly("a", "b");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -829,6 +1000,19 @@ class ReplicaJournalTest {
         }
     }
 
+    /**
+     * Executes one batch on {@code service} and appends it with no command flagged last, as when
+     * the library skipped the batch's final request; does not sync.
+     */
+    private static void unflaggedBatch(ReplicaJournal journal, RecordingService service, long consensusId,
+                                       String... commands) {
+        for (int i = 0; i < commands.length; i++) {
+            OrderContext context = context(consensusId, i);
+            service.executeOrdered(commands[i].getBytes(UTF_8), context);
+            append(journal, context, commands[i], false);
+        }
+    }
+
     private static void append(ReplicaJournal journal, OrderContext context, String command, boolean lastInBatch) {
         journal.append(context, command.getBytes(UTF_8), lastInBatch);
     }
@@ -855,6 +1039,11 @@ class ReplicaJournalTest {
             }
         }
         return copy;
+    }
+
+    /** The journal's header: its magic, then the consensus id of the snapshot it follows. */
+    private static byte[] journalHeader(long snapshotConsensusId) {
+        return ByteBuffer.allocate(JOURNAL_HEADER).put(JOURNAL_MAGIC).putLong(snapshotConsensusId).array();
     }
 
     private static Path journalFile(Path dir) {
