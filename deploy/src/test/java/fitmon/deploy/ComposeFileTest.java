@@ -68,6 +68,14 @@ class ComposeFileTest {
     }
 
     @Test
+    void brokers_have_a_memory_limit_and_a_collector_that_pauses_briefly() {
+        for (String broker : brokers()) {
+            assertThat(at(services, broker, "mem_limit")).as(broker).isEqualTo("1536m");
+            assertThat((String) at(services, broker, "environment", "JAVA_TOOL_OPTIONS")).as(broker).contains("-XX:+UseG1GC");
+        }
+    }
+
+    @Test
     void brokers_publish_their_http_port_and_each_has_a_volume_of_its_own() {
         int brokerPort = Repo.serverPort("broker-service");
         Set<String> hostPorts = new HashSet<>();

@@ -165,6 +165,15 @@ class HelmChartTest {
         assertThat(at(volumes.get("own-key"), "emptyDir", "medium")).isEqualTo("Memory");
     }
 
+    @Test
+    void brokers_have_a_memory_limit_and_a_collector_that_pauses_briefly() {
+        Map<String, Object> broker = container(render(1).one("StatefulSet", "fitmon-broker"), "broker");
+        assertThat(at(broker, "resources", "limits", "memory")).isEqualTo("1536Mi");
+        Map<String, String> env = new LinkedHashMap<>();
+        list(broker.get("env")).forEach(e -> env.put((String) map(e).get("name"), (String) map(e).get("value")));
+        assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-XX:+UseG1GC");
+    }
+
     @ParameterizedTest(name = "f = {0}")
     @ValueSource(ints = {1, 3})
     void every_fitmon_container_is_probed_and_runs_unprivileged_on_a_read_only_root(int f) {

@@ -442,7 +442,12 @@ abstract class RegistryScenarios {
 
         JsonNode list = ok(http.get("/api/v1/certificates/revoked", ADMIN));
         assertThat(list.get("revoked").toString())
-                .contains("{\"serial\":\"" + serial + "\",\"probeId\":\"probe-rev\",\"revokedAt\":\"" + revokedAt + "\"}");
+                .contains("{\"serial\":\"" + serial + "\",\"probeId\":\"probe-rev\",\"revokedAt\":\"" + revokedAt
+                        + "\",\"kind\":\"PROBE\",\"notAfter\":\"");
+        // the gateway's view: unexpired revocations, with what it orders to the replicas
+        JsonNode internal = ok(http.get("/internal/v1/certificates/revoked", null));
+        assertThat(internal.get("revoked").toString()).contains("\"serial\":\"" + serial + "\"");
+        assertThat(Instant.parse(internal.at("/revoked/0/notAfter").asString())).isAfter(Instant.now());
         JsonNode record = ok(http.get("/internal/v1/api-keys/" + keyId, null));
         assertThat(record.get("certificateRevoked").asBoolean()).isTrue();
         assertThat(record.get("certificateSerial").asString()).isEqualTo(serial);

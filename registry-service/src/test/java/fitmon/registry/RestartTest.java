@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -13,7 +14,10 @@ import java.util.UUID;
 
 import fitmon.registry.apikey.MasterKeyMismatchException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -21,6 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The registry started several times on one data directory, as a local run does: state, keys and
  * the CA survive, the bootstrap admin is made only once, and a wrong master key stops the start.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RestartTest {
 
     @Test
@@ -58,6 +63,28 @@ class RestartTest {
                 .rootCause().hasMessageContaining("not the one this registry database was created with");
         assertThatThrownBy(() -> start(data, keyFile, "c2hvcnQ=").close())
                 .rootCause().hasMessageContaining("must be 32 bytes");
+    }
+
+    @Test
+    void theBootstrapSecretGoesOnlyToAnOwnerOnlyFileUnlessPrintingIsAskedFor(CapturedOutput output) throws Exception {
+        Path data = Path.of("target", "registry-bootstrap-" + UUID.randomUUID());
+        try (ConfigurableApplicationContext registry = new SpringApplicationBuilder(RegistryApplication.class)
+                .run("--server.port=0", "--fitmon.registry.data-dir=" + data)) {
+            Path keyFile = data.resolve("admin-key.json");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+            String secret = RegistryHttp.JSON.readTree(Files.readString(keyFile)).get("secret").asString();
+            assertThat(output.getOut()).contains(keyFile.toAbsolutePath().toString()).doesNotContain(secret);
+            assertThat(output.getErr()).doesNotContain(secret);
+        }
+
+        Path printed = Path.of("target", "registry-bootstrap-" + UUID.randomUUID());
+        try (ConfigurableApplicationContext registry = new SpringApplicationBuilder(RegistryApplication.class)
+                .run("--server.port=0", "--fitmon.registry.data-dir=" + printed,
+                        "--fitmon.registry.bootstrap.print-secret=true")) {
+            String secret = RegistryHttp.JSON.readTree(Files.readString(printed.resolve("admin-key.json")))
+                    .get("secret").asString();
+            assertThat(output.getOut()).contains(secret);
+        }
     }
 
     private static ConfigurableApplicationContext start(Path data, Path keyFile, String masterKey) {

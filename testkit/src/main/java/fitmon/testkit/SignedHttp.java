@@ -62,7 +62,7 @@ public final class SignedHttp {
         if (body.length > 0) {
             builder.header("Content-Type", "application/json");
         }
-        headers.forEach(builder::header);
+        headers.forEach(builder::setHeader); // a given Content-Type replaces the default
         try {
             return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

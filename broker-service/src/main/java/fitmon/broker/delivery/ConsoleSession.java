@@ -46,11 +46,11 @@ final class ConsoleSession {
     private final AtomicLong messageIds = new AtomicLong();
     private volatile ConsoleIdentity identity;
 
-    ConsoleSession(String id, FrameSink sink, DeliveryHub hub, int maxQueued, Instant openedAt) {
+    ConsoleSession(String id, FrameSink sink, DeliveryHub hub, int maxQueued, int maxQueuedControl, Instant openedAt) {
         this.id = id;
         this.sink = sink;
         this.hub = hub;
-        this.outbox = new SessionOutbox(maxQueued);
+        this.outbox = new SessionOutbox(maxQueued, maxQueuedControl);
         this.openedAt = openedAt;
     }
 
@@ -115,6 +115,7 @@ final class ConsoleSession {
                     "this replica speaks STOMP 1.2 only; accept-version was " + versions);
         }
         identity = hub.tokens().verify(frame.header("token"));
+        hub.admitConnected(this);
         if (!state.compareAndSet(State.AWAITING_CONNECT, State.CONNECTED)) {
             return;
         }
@@ -274,10 +275,16 @@ final class ConsoleSession {
         if (previous.compareTo(State.CLOSING) >= 0) {
             return;
         }
+        hub.leftPendingConnect(this);
         outbox.dropDeliveries();
         endSubscriptions();
-        LOG.info("STOMP session {} ({}{}) ended: {}: {}", id, sink.describe(),
-                identity == null ? "" : ", " + identity.subject(), error, detail);
+        if (previous == State.AWAITING_CONNECT && error.unauthenticatedCrowd()) {
+            // sockets that never said who they are: counted, not logged one by one
+            LOG.debug("STOMP session {} ({}) ended: {}: {}", id, sink.describe(), error, detail);
+        } else {
+            LOG.info("STOMP session {} ({}{}) ended: {}: {}", id, sink.describe(),
+                    identity == null ? "" : ", " + identity.subject(), error, detail);
+        }
         hub.ended(error);
         control(StompFrame.of("ERROR").header("message", error + ": " + firstLine(detail))
                 .header("fitmon-code", error).header("content-type", "application/json")
@@ -316,8 +323,16 @@ final class ConsoleSession {
 
     // ---------------------------------------------------------------- outbound
 
+    /** Queues a control frame; one that ends the session always fits, others past the bound end it. */
     private void control(StompFrame frame, boolean closeAfter) {
-        outbox.offerControl(SessionOutbox.Item.control(StompCodec.encode(frame), closeAfter));
+        SessionOutbox.Item item = SessionOutbox.Item.control(StompCodec.encode(frame), closeAfter);
+        if (closeAfter) {
+            outbox.offerLast(item);
+        } else if (!outbox.offerControl(item)) {
+            fail(DeliveryError.CONTROL_QUEUE_FULL, "more than " + hub.maxQueuedControl() + " control frames"
+                    + " (receipts, notices) were waiting for this console: it sends frames but does not read");
+            return;
+        }
         startSending();
     }
 

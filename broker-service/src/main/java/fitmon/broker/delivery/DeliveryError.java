@@ -14,6 +14,13 @@ enum DeliveryError {
     DUPLICATE_SUBSCRIPTION,
     TOO_MANY_SUBSCRIPTIONS,
     TOO_MANY_SESSIONS,
+    TOO_MANY_PENDING_CONNECTS,
     SLOW_CONSUMER,
-    CONNECT_TIMEOUT
+    CONTROL_QUEUE_FULL,
+    CONNECT_TIMEOUT;
+
+    /** Endings an outsider can cause by the thousand without a token: logged at debug, counted always. */
+    boolean unauthenticatedCrowd() {
+        return this == CONNECT_TIMEOUT || this == TOO_MANY_PENDING_CONNECTS;
+    }
 }

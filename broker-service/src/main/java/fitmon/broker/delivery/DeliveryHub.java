@@ -2,6 +2,7 @@ package fitmon.broker.delivery;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +42,12 @@ public final class DeliveryHub implements StateListener, AutoCloseable {
     private final DeliveryProperties properties;
     private final boolean alterEvents;
     private final Clock clock;
+    /** Every open WebSocket, for the timers and shutdown. */
     private final Set<ConsoleSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Sessions past CONNECT: at most {@code maxSessions}. */
+    private final Set<ConsoleSession> connected = ConcurrentHashMap.newKeySet();
+    /** Sessions still waiting for CONNECT, oldest first: at most {@code maxPendingConnects}; guarded by itself. */
+    private final LinkedHashSet<ConsoleSession> pendingConnects = new LinkedHashSet<>();
     private final ConcurrentHashMap<String, Set<ChannelSubscription>> byTag = new ConcurrentHashMap<>();
     private final ExecutorService senders = Executors.newCachedThreadPool(daemon("fitmon-delivery-"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("fitmon-delivery-timer-"));
@@ -62,6 +68,8 @@ public final class DeliveryHub implements StateListener, AutoCloseable {
         this.slowConsumers = Counter.builder("fitmon.delivery.slow.consumers")
                 .description("sessions cut off because their send buffer overflowed").register(registry);
         Gauge.builder("fitmon.delivery.sessions", sessions, Set::size).description("open STOMP sessions").register(registry);
+        Gauge.builder("fitmon.delivery.sessions.pending.connect", this, DeliveryHub::pendingConnects)
+                .description("WebSockets that have not sent CONNECT yet").register(registry);
         timers.scheduleWithFixedDelay(this::checkTimers, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -76,20 +84,60 @@ public final class DeliveryHub implements StateListener, AutoCloseable {
 
     // ---------------------------------------------------------------- sessions
 
-    /** A new WebSocket; past the session limit it is answered with an ERROR and closed. */
+    /**
+     * A new WebSocket. Until it sends CONNECT it holds one of {@code maxPendingConnects} places,
+     * apart from the sessions of consoles: when they are all taken, the socket that has waited
+     * longest is closed with {@code TOO_MANY_PENDING_CONNECTS}. A console sends CONNECT at once,
+     * so sockets that stay silent cannot keep it out.
+     */
     ConsoleSession open(FrameSink sink) {
         ConsoleSession session = new ConsoleSession(UUID.randomUUID().toString(), sink, this, properties.maxQueued(),
-                clock.instant());
-        if (sessions.size() >= properties.maxSessions()) {
-            session.fail(DeliveryError.TOO_MANY_SESSIONS, "this replica serves at most " + properties.maxSessions()
-                    + " STOMP sessions; try again later");
-            return session;
-        }
+                properties.maxQueuedControl(), clock.instant());
         sessions.add(session);
+        ConsoleSession longestWaiting = null;
+        synchronized (pendingConnects) {
+            pendingConnects.add(session);
+            if (pendingConnects.size() > properties.maxPendingConnects()) {
+                longestWaiting = pendingConnects.iterator().next();
+                pendingConnects.remove(longestWaiting);
+            }
+        }
+        if (longestWaiting != null) {
+            longestWaiting.fail(DeliveryError.TOO_MANY_PENDING_CONNECTS, "more than "
+                    + properties.maxPendingConnects() + " WebSockets were waiting to send CONNECT and this one had"
+                    + " waited longest; send CONNECT right after the WebSocket opens");
+        }
         return session;
     }
 
+    /** A session that sent a valid CONNECT takes a console's place, if one is free. */
+    void admitConnected(ConsoleSession session) throws DeliveryException {
+        leftPendingConnect(session);
+        synchronized (connected) {
+            if (connected.size() >= properties.maxSessions()) {
+                throw new DeliveryException(DeliveryError.TOO_MANY_SESSIONS, "this replica serves at most "
+                        + properties.maxSessions() + " STOMP sessions; try again later");
+            }
+            connected.add(session);
+        }
+    }
+
+    /** The session sent CONNECT or ended: it no longer holds a pending place. */
+    void leftPendingConnect(ConsoleSession session) {
+        synchronized (pendingConnects) {
+            pendingConnects.remove(session);
+        }
+    }
+
+    private int pendingConnects() {
+        synchronized (pendingConnects) {
+            return pendingConnects.size();
+        }
+    }
+
     void sessionClosed(ConsoleSession session) {
+        leftPendingConnect(session);
+        connected.remove(session);
         sessions.remove(session);
     }
 
@@ -233,6 +281,10 @@ public final class DeliveryHub implements StateListener, AutoCloseable {
 
     int maxQueued() {
         return properties.maxQueued();
+    }
+
+    int maxQueuedControl() {
+        return properties.maxQueuedControl();
     }
 
     int maxSubscriptions() {

@@ -11,7 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param jwksUrl          where the registry publishes the keys of console tokens
  * @param maxQueued        deliveries waiting per session before it is cut off as a slow consumer
- * @param maxSessions      STOMP sessions this replica serves at once
+ * @param maxQueuedControl control frames (CONNECTED, RECEIPT, notices) waiting per session before it
+ *                         is cut off: a console that sends frames with receipts but does not read
+ * @param maxSessions      STOMP sessions past CONNECT this replica serves at once
+ * @param maxPendingConnects WebSockets that have not sent CONNECT yet, kept apart from
+ *                         {@code maxSessions}: past it the one that has waited longest is closed
  * @param maxSubscriptions subscriptions per session
  * @param connectTimeout   how long a new WebSocket may wait before sending CONNECT
  * @param allowedOrigins   browser origins allowed to open {@code /ws}
@@ -21,16 +25,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record DeliveryProperties(
         @DefaultValue("http://127.0.0.1:8070/api/v1/tokens/jwks.json") String jwksUrl,
         @DefaultValue("10000") int maxQueued,
+        @DefaultValue("100") int maxQueuedControl,
         @DefaultValue("1000") int maxSessions,
+        @DefaultValue("100") int maxPendingConnects,
         @DefaultValue("100") int maxSubscriptions,
-        @DefaultValue("10s") Duration connectTimeout,
+        @DefaultValue("5s") Duration connectTimeout,
         @DefaultValue("*") List<String> allowedOrigins,
         @DefaultValue FaultInjection faultInjection) {
 
     public DeliveryProperties {
-        if (maxQueued < 1 || maxSessions < 1 || maxSubscriptions < 1) {
-            throw new IllegalArgumentException("fitmon.broker.delivery.max-queued, max-sessions and max-subscriptions"
-                    + " must be at least 1");
+        if (maxQueued < 1 || maxQueuedControl < 1 || maxSessions < 1 || maxPendingConnects < 1
+                || maxSubscriptions < 1) {
+            throw new IllegalArgumentException("fitmon.broker.delivery.max-queued, max-queued-control, max-sessions,"
+                    + " max-pending-connects and max-subscriptions must be at least 1");
+        }
+        if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("fitmon.broker.delivery.connect-timeout must be positive");
         }
     }
 

@@ -4,8 +4,9 @@ import java.util.ArrayDeque;
 
 /**
  * A session's frames waiting for its socket, in three lanes: control frames (CONNECTED, RECEIPT,
- * ERROR) first, then urgent deliveries, then the rest. Deliveries are bounded; control frames are
- * few and always fit.
+ * ERROR) first, then urgent deliveries, then the rest. Both kinds are bounded: deliveries by
+ * {@code maxQueued}, control frames by {@code maxQueuedControl}, save the session's last frame
+ * (its ERROR or final RECEIPT), which always fits.
  */
 final class SessionOutbox {
 
@@ -21,9 +22,11 @@ final class SessionOutbox {
     private final ArrayDeque<Item> urgent = new ArrayDeque<>();
     private final ArrayDeque<Item> normal = new ArrayDeque<>();
     private final int maxQueued;
+    private final int maxQueuedControl;
 
-    SessionOutbox(int maxQueued) {
+    SessionOutbox(int maxQueued, int maxQueuedControl) {
         this.maxQueued = maxQueued;
+        this.maxQueuedControl = maxQueuedControl;
     }
 
     /** False when the deliveries already waiting reach the bound: the consumer is too slow. */
@@ -35,7 +38,20 @@ final class SessionOutbox {
         return true;
     }
 
-    synchronized void offerControl(Item item) {
+    /** False when the control frames already waiting reach the bound: the console does not read. */
+    synchronized boolean offerControl(Item item) {
+        if (control.size() >= maxQueuedControl) {
+            return false;
+        }
+        control.add(item);
+        return true;
+    }
+
+    /** The session's last frame: always queued, in place of the control frames waiting if they fill the lane. */
+    synchronized void offerLast(Item item) {
+        if (control.size() >= maxQueuedControl) {
+            control.clear();
+        }
         control.add(item);
     }
 

@@ -1,5 +1,7 @@
 package fitmon.broker.readapi;
 
+import static fitmon.broker.problem.ReplicaProblems.problem;
+
 import java.util.List;
 
 import fitmon.broker.replication.BrokerReplicaProperties;
@@ -7,7 +9,6 @@ import fitmon.broker.replication.ReplicatedBroker;
 import fitmon.broker.state.ChannelView;
 import fitmon.broker.state.LoggedEvent;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -15,12 +16,18 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Read-only views of this replica's channels and logs; changes go through the gateway and ordering. */
+/**
+ * Read-only views of this replica's channels and logs; changes go through the gateway and ordering.
+ * Open to anyone who reaches the replica's port, so what one request may cost is bounded: a page
+ * of events holds at most {@value #MAX_PAGE} events and {@value #MAX_PAGE_BYTES} bytes of envelopes
+ * (always at least one event), and {@code nextFromSeq} says where the next page starts.
+ */
 @RestController
 @RequestMapping("/api/v1/channels")
 class ChannelReadController {
 
     static final int MAX_PAGE = 1000;
+    static final int MAX_PAGE_BYTES = 1024 * 1024;
 
     private final ReplicatedBroker broker;
     private final int replicaId;
@@ -45,18 +52,31 @@ class ChannelReadController {
                              @RequestParam(defaultValue = "1") long fromSeq,
                              @RequestParam(defaultValue = "100") int limit) {
         if (fromSeq < 0) {
-            throw problem(HttpStatus.BAD_REQUEST, "Invalid fromSeq", "fromSeq must be 0 or more");
+            throw problem(HttpStatus.BAD_REQUEST, "INVALID_FROM_SEQ", "Invalid fromSeq", "fromSeq must be 0 or more");
         }
         if (limit < 1 || limit > MAX_PAGE) {
-            throw problem(HttpStatus.BAD_REQUEST, "Invalid limit", "limit must be between 1 and " + MAX_PAGE);
+            throw problem(HttpStatus.BAD_REQUEST, "INVALID_LIMIT", "Invalid limit",
+                    "limit must be between 1 and " + MAX_PAGE);
         }
         return broker.read(sm -> {
             ChannelView channel = sm.channel(tag).orElseThrow(() -> notFound(tag));
-            List<LoggedEvent> page = sm.events(tag, fromSeq, limit);
+            List<LoggedEvent> page = withinBytes(sm.events(tag, fromSeq, limit));
             long next = page.isEmpty() ? Math.max(fromSeq, channel.lastSeq() + 1) : page.get(page.size() - 1).channelSeq() + 1;
             return new EventPageResponse(tag, channel.firstRetainedSeq(), channel.lastSeq(), next,
                     page.stream().map(e -> DeliveryResponse.of(replicaId, tag, channel.channelClass(), e)).toList());
         });
+    }
+
+    /** The longest head of the page whose envelopes fit {@link #MAX_PAGE_BYTES}, one event at least. */
+    private static List<LoggedEvent> withinBytes(List<LoggedEvent> page) {
+        long bytes = 0;
+        for (int i = 0; i < page.size(); i++) {
+            bytes += page.get(i).envelope().length;
+            if (bytes > MAX_PAGE_BYTES && i > 0) {
+                return page.subList(0, i);
+            }
+        }
+        return page;
     }
 
     private ChannelView find(String tag) {
@@ -64,12 +84,6 @@ class ChannelReadController {
     }
 
     private static ErrorResponseException notFound(String tag) {
-        return problem(HttpStatus.NOT_FOUND, "Channel not found", "no channel with tag " + tag);
-    }
-
-    static ErrorResponseException problem(HttpStatus status, String title, String detail) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        body.setTitle(title);
-        return new ErrorResponseException(status, body, null);
+        return problem(HttpStatus.NOT_FOUND, "CHANNEL_NOT_FOUND", "Channel not found", "no channel with tag " + tag);
     }
 }

@@ -9,25 +9,30 @@ import fitmon.broker.replication.ReplicatedBroker;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/v1/replica}: id, group size, progress and state digest of this replica. */
+/**
+ * {@code GET /api/v1/replica}: id, group size, progress and state digest of this replica. Open to
+ * anyone who reaches the replica's port; the digest comes from {@link AgreedStateDigest}, so
+ * polling costs no copy of the state per request.
+ */
 @RestController
 class ReplicaController {
 
     private final ReplicatedBroker broker;
+    private final AgreedStateDigest digest;
     private final ReplicaRuntime runtime;
     private final BrokerReplicaProperties properties;
 
-    ReplicaController(ReplicatedBroker broker, ReplicaRuntime runtime, BrokerReplicaProperties properties) {
+    ReplicaController(ReplicatedBroker broker, AgreedStateDigest digest, ReplicaRuntime runtime,
+                      BrokerReplicaProperties properties) {
         this.broker = broker;
+        this.digest = digest;
         this.runtime = runtime;
         this.properties = properties;
     }
 
     @GetMapping("/api/v1/replica")
     ReplicaResponse replica() {
-        record Progress(long applied, long time, byte[] digest) {
-        }
-        Progress progress = broker.read(sm -> new Progress(sm.appliedCommands(), sm.consensusTimeMillis(), sm.digest()));
+        AgreedStateDigest.Point progress = digest.current();
         var restored = runtime.restored();
         long lastConsensusId = broker.lastConsensusId();
         ReplicaResponse.Restored fromDisk = null;
@@ -37,7 +42,9 @@ class ReplicaController {
                     restored.batchesReplayed(), restored.droppedBytes());
         }
         return new ReplicaResponse(properties.replicaId(), properties.peers().size(), properties.f(),
-                runtime.state(), lastConsensusId, progress.applied(), Instant.ofEpochMilli(progress.time()),
-                HexFormat.of().formatHex(progress.digest()), fromDisk);
+                runtime.state(), lastConsensusId, progress.appliedCommands(),
+                Instant.ofEpochMilli(progress.consensusTimeMillis()),
+                HexFormat.of().formatHex(progress.digest()), fromDisk, runtime.regency(), runtime.leader(),
+                runtime.activity());
     }
 }

@@ -12,9 +12,14 @@ import java.time.Instant;
  * @param digest            hex SHA-256 of the agreed state, equal on every correct replica at the same point
  * @param restored          what the replica read back from its data directory when it started;
  *                          null when it keeps its state in memory only
+ * @param regency           the leader-change round this replica has installed, -1 before it started
+ * @param leader            the leader of that round, as this replica sees it
+ * @param activity          what the replica is doing: ordering, idle, fetching the group's state,
+ *                          alone or stopped in a leader change, message thread unresponsive
  */
 public record ReplicaResponse(int id, int n, int f, String state, long lastConsensusId, long appliedCommands,
-                              Instant consensusTime, String digest, Restored restored) {
+                              Instant consensusTime, String digest, Restored restored, int regency, int leader,
+                              String activity) {
 
     /**
      * @param consensusId         the consensus instance the restored state ends with, -1 if it started empty

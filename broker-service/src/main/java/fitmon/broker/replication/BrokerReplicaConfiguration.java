@@ -2,12 +2,18 @@ package fitmon.broker.replication;
 
 import java.io.IOException;
 import java.security.PublicKey;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import fitmon.broker.state.BrokerStateMachine;
 import fitmon.broker.state.PrecomputedVerdicts;
 import fitmon.broker.state.StateMachineConfig;
 import fitmon.replication.ReplicationSettings;
 import fitmon.replication.bftsmart.BftSmartReplica;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +58,30 @@ class BrokerReplicaConfiguration {
         return new BrokerMetrics(registry);
     }
 
+    /**
+     * Verifies signatures ahead of ordering, one thread per core. Bounded: when 10,000 requests
+     * wait, new ones are not prepared ahead and their signatures are checked at execution.
+     */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService verifierPool() {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
+            Thread t = new Thread(r, "fitmon-verifier-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
     @Bean
     ReplicatedBroker replicatedBroker(BrokerStateMachine stateMachine, PrecomputedVerdicts verdicts, BrokerMetrics metrics,
-                                      MeterRegistry registry) {
-        ReplicatedBroker broker = new ReplicatedBroker(stateMachine, verdicts, metrics);
+                                      MeterRegistry registry, ExecutorService verifierPool) {
+        ReplicatedBroker broker = new ReplicatedBroker(stateMachine, verdicts, metrics, verifierPool);
+        FunctionCounter.builder("fitmon.signatures.verified", verdicts, PrecomputedVerdicts::verifiedAhead).tag("when", "ahead")
+                .description("event and command signatures verified ahead of ordering").register(registry);
+        FunctionCounter.builder("fitmon.signatures.verified", verdicts, PrecomputedVerdicts::verifiedAtExecution)
+                .tag("when", "execution").description("signatures verified at execution, no verdict being ready")
+                .register(registry);
         ChannelGauges.register(registry, broker);
         return broker;
     }
@@ -67,9 +93,11 @@ class BrokerReplicaConfiguration {
 
     @Bean
     ReplicaRuntime replicaRuntime(BrokerReplicaProperties properties, ReplicationSettings settings,
-                                  ReplicatedBroker broker, ReplicaStorage storage) {
-        return new ReplicaRuntime(new BftSmartReplica(properties.replicaId(), settings, broker,
-                ReplicaKeyFiles.load(properties.keys()), properties.waitingReportInterval(), storage.journal()));
+                                  ReplicatedBroker broker, ReplicaStorage storage, MeterRegistry registry) {
+        BftSmartReplica replica = new BftSmartReplica(properties.replicaId(), settings, broker,
+                ReplicaKeyFiles.load(properties.keys()), properties.waitingReportInterval(), storage.journal());
+        ReplicaGauges.register(registry, replica, settings.n());
+        return new ReplicaRuntime(replica);
     }
 
     @Bean

@@ -34,6 +34,10 @@ import org.springframework.util.unit.DataSize;
  *                          stop of every replica then loses channels and events
  * @param snapshotAfter     journal size after which the replica writes a new snapshot and starts
  *                          an empty journal (bounds restart time and disk use)
+ * @param forceWrites       force the journal to disk before replying (default); false leaves the
+ *                          writes to the operating system: an acknowledged event then survives
+ *                          this replica's process crashing but not its machine losing power, and
+ *                          the group relies on no more than f machines losing power at once
  */
 @ConfigurationProperties("fitmon.broker")
 public record BrokerReplicaProperties(
@@ -48,7 +52,8 @@ public record BrokerReplicaProperties(
         @DefaultValue Keys keys,
         @DefaultValue("30s") Duration waitingReportInterval,
         String dataDir,
-        @DefaultValue("64MB") DataSize snapshotAfter) {
+        @DefaultValue("64MB") DataSize snapshotAfter,
+        @DefaultValue("true") boolean forceWrites) {
 
     /**
      * @param privateKeyFile  this replica's RSA private key, PKCS#8 PEM

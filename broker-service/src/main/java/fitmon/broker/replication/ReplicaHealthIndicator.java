@@ -30,6 +30,8 @@ class ReplicaHealthIndicator implements HealthIndicator {
                     .withDetail("waitingFor", "the group to order a command").build();
         }
         return Health.up().withDetail("replicaState", runtime.state())
-                .withDetail("lastConsensusId", broker.lastConsensusId()).build();
+                .withDetail("lastConsensusId", broker.lastConsensusId())
+                .withDetail("activity", runtime.activity())
+                .withDetail("regency", runtime.regency()).build();
     }
 }

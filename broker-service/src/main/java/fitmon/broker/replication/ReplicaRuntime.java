@@ -60,6 +60,19 @@ public class ReplicaRuntime implements SmartLifecycle {
         return replica.restored();
     }
 
+    /** What the replica is doing: ordering, idle, in a leader change, fetching the group's state. */
+    public String activity() {
+        return replica.activity();
+    }
+
+    public int regency() {
+        return replica.regency();
+    }
+
+    public int leader() {
+        return replica.leader();
+    }
+
     public boolean ready() {
         return replica.state() == ReplicaState.READY;
     }

@@ -27,8 +27,14 @@ public final class ReplicaStorage implements DisposableBean {
             return new ReplicaStorage(null);
         }
         Path directory = Path.of(properties.dataDir());
-        ReplicaJournal journal = ReplicaJournal.open(directory, properties.snapshotAfter().toBytes());
+        ReplicaJournal journal = ReplicaJournal.open(directory, properties.snapshotAfter().toBytes(),
+                properties.forceWrites());
         LOG.info("replica {} keeps its ordered state in {}", properties.replicaId(), journal.directory());
+        if (!properties.forceWrites()) {
+            LOG.warn("replica {} does not force its journal to disk before replying (fitmon.broker.force-writes=false): "
+                    + "what it acknowledged survives its process crashing, not its machine losing power",
+                    properties.replicaId());
+        }
         return new ReplicaStorage(journal);
     }
 

@@ -1,5 +1,7 @@
 package fitmon.broker.replication;
 
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
@@ -10,8 +12,9 @@ import fitmon.core.command.BrokerCommand;
 import fitmon.core.command.CommandCodec;
 import fitmon.core.command.CommandResult;
 import fitmon.core.command.Publish;
-import fitmon.core.command.SignedCommand;
 import fitmon.core.command.ResultCodec;
+import fitmon.core.command.SignedCommand;
+import fitmon.core.crypto.VerificationKey;
 import fitmon.core.event.Event;
 import fitmon.core.event.EventJson;
 import fitmon.core.event.MalformedEventException;
@@ -30,19 +33,32 @@ public final class ReplicatedBroker implements ReplicatedService {
     private final PrecomputedVerdicts verdicts;
     private final BrokerMetrics metrics;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final RecentlyPrepared prepared;
     private volatile long lastConsensusId = -1;
 
     /**
      * @param verdicts the verifier the state machine was built with, filled here ahead of ordering
      */
     public ReplicatedBroker(BrokerStateMachine stateMachine, PrecomputedVerdicts verdicts, BrokerMetrics metrics) {
+        this(stateMachine, verdicts, metrics, Runnable::run);
+    }
+
+    /**
+     * @param verifierPool where requests are prepared (signatures verified) ahead of ordering; a
+     *                     pool as large as the machine has cores, so verification runs on all of
+     *                     them and never on the library's network or consensus threads
+     */
+    public ReplicatedBroker(BrokerStateMachine stateMachine, PrecomputedVerdicts verdicts, BrokerMetrics metrics,
+                            Executor verifierPool) {
         this.stateMachine = stateMachine;
         this.verdicts = verdicts;
         this.metrics = metrics;
+        this.prepared = new RecentlyPrepared(100_000, verifierPool);
     }
 
     @Override
     public byte[] executeOrdered(byte[] command, OrderContext context) {
+        prepared.awaitPrepared(command); // before the lock: the preparation reads registered keys
         lock.writeLock().lock();
         try {
             lastConsensusId = Math.max(lastConsensusId, context.consensusId());
@@ -55,17 +71,41 @@ public final class ReplicatedBroker implements ReplicatedService {
     }
 
     /**
-     * Verifies the signatures of a publish against the keys registered right now, on the thread
-     * that received it. Whatever happens until execution, the state machine decides with the key
-     * registered then; a verdict for another key is simply never looked up.
+     * Starts verifying the signatures of a command ahead of ordering, on the verifier pool, and
+     * returns at once (see {@link RecentlyPrepared}); execution waits for it to finish.
      */
     @Override
     public void prepare(byte[] command) {
+        prepared.startOnce(command, () -> prepareNow(command));
+    }
+
+    /**
+     * Verifies the signatures of a command: the gateway's over the command first, and only if it
+     * holds, the probes' over the events of a publish, against the keys registered right now. So
+     * a command no gateway signed costs one verification at most, never one per event. Whatever
+     * happens until execution, the state machine decides with the keys of the agreed state then;
+     * a verdict for another key is simply never looked up.
+     */
+    private void prepareNow(byte[] command) {
+        byte[] inner = command;
+        if (command.length > 0 && (command[0] & 0xff) == SignedCommand.MAGIC) {
+            SignedCommand signed;
+            try {
+                signed = SignedCommand.decode(command);
+            } catch (WireFormatException e) {
+                return;
+            }
+            Optional<VerificationKey> gateway = stateMachine.certifiedGatewayKey(signed.certificate());
+            if (gateway.isEmpty()
+                    || !verdicts.precomputeCommand(gateway.get(), signed.signingBytes(), signed.signature())) {
+                return; // refused at execution without looking at its events
+            }
+            inner = signed.command();
+        } else if (stateMachine.requiresSignedCommands()) {
+            return;
+        }
         BrokerCommand decoded;
         try {
-            // Signed or bare, only the events matter here; the gateway is checked at execution.
-            byte[] inner = command.length > 0 && (command[0] & 0xff) == SignedCommand.MAGIC
-                    ? SignedCommand.decode(command).command() : command;
             decoded = CommandCodec.decode(inner);
         } catch (WireFormatException e) {
             return;
@@ -87,8 +127,18 @@ public final class ReplicatedBroker implements ReplicatedService {
         }
     }
 
+    /**
+     * The library executes unordered requests on the network thread that read them, without
+     * preparing them first: the signatures are checked here, before taking the lock that ordered
+     * execution needs too.
+     */
     @Override
     public byte[] executeUnordered(byte[] command) {
+        try {
+            prepareNow(command);
+        } catch (RuntimeException e) {
+            // only work ahead: whatever failed here is judged, with a typed refusal, below
+        }
         lock.writeLock().lock();
         try {
             CommandResult result = stateMachine.applyUnorderedBytes(command);

@@ -1,5 +1,6 @@
 package fitmon.broker.state;
 
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,12 +24,12 @@ import fitmon.core.command.Publish;
 import fitmon.core.command.RegisterProbe;
 import fitmon.core.command.RejectReason;
 import fitmon.core.command.ResultCodec;
+import fitmon.core.command.RevokeCertificate;
 import fitmon.core.command.SignedCommand;
 import fitmon.core.command.Subscribe;
 import fitmon.core.command.Tick;
 import fitmon.core.command.Touch;
 import fitmon.core.command.Unsubscribe;
-import fitmon.core.crypto.SignatureAlgorithm;
 import fitmon.core.crypto.VerificationKey;
 import fitmon.core.event.CanonicalJson;
 import fitmon.core.event.Event;
@@ -43,7 +44,7 @@ import fitmon.core.wire.WireFormatException;
 
 /**
  * The broker's deterministic state machine: channels, probe registrations, the subscription
- * table and the per-channel logs.
+ * table, the per-channel logs and the set of revoked certificates.
  *
  * <p>Given the same ordered commands with the same consensus timestamps, every instance reaches
  * byte-identical state ({@link #digest()}). Nothing here reads a clock, draws randomness, depends
@@ -66,10 +67,14 @@ public final class BrokerStateMachine {
     private final IdleExpiry expiry = new IdleExpiry();
     /** Nonces of signed commands per gateway name: agreed state, in the snapshot. */
     private final TreeMap<String, ReplayWindow> gatewayNonces = new TreeMap<>();
+    /** Revoked certificates of the fitmon CA by serial: agreed state, in the snapshot. */
+    private final TreeMap<BigInteger, RevokedCertificate> revoked = new TreeMap<>();
     /** Nonces of signed unordered commands: local, like the rest of the unordered path. */
     private final Map<String, ReplayWindow> unorderedGatewayNonces = new HashMap<>();
     private long appliedCommands;
     private long consensusTimeMillis;
+    /** Local, not agreed: counts the changes of the agreed state (see {@link #agreedStateVersion()}). */
+    private long agreedStateVersion;
 
     /** Local, unagreed state of unordered channels (see {@link UnorderedChannelLog}). */
     private final Map<String, UnorderedChannelLog> unordered = new HashMap<>();
@@ -153,10 +158,35 @@ public final class BrokerStateMachine {
         } catch (CertificateRejectedException e) {
             return Authenticated.refused(e.getMessage());
         }
-        if (!gateway.key().verify(SignatureAlgorithm.ED25519, signed.signingBytes(), signed.signature())) {
+        if (!verifier.verifyCommand(gateway.key(), signed.signingBytes(), signed.signature())) {
             return Authenticated.refused("the signature of gateway " + gateway.name() + " does not verify");
         }
+        if (revoked.containsKey(gateway.serial())) {
+            return Authenticated.refused("the certificate " + gateway.serial().toString(16) + " of gateway " + gateway.name()
+                    + " is revoked");
+        }
         return new Authenticated(signed, gateway.name(), null);
+    }
+
+    /** Whether only commands signed by a certified gateway are accepted. */
+    public boolean requiresSignedCommands() {
+        return config.requireSignedCommands();
+    }
+
+    /**
+     * The key of the gateway a certificate names if the fitmon CA issued it, whatever its validity
+     * period; empty otherwise. For work ahead of ordering: safe to call from any thread without
+     * holding the state (it reads only the CA key, fixed at construction).
+     */
+    public Optional<VerificationKey> certifiedGatewayKey(byte[] certificate) {
+        if (gateways == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(gateways.certified(certificate).key());
+        } catch (CertificateRejectedException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -185,12 +215,15 @@ public final class BrokerStateMachine {
             return touch(t);
         } else if (command instanceof Tick) {
             return new CommandResult.Accepted("time is " + consensusTimeMillis);
+        } else if (command instanceof RevokeCertificate v) {
+            return revoke(v);
         }
         return reject(RejectReason.MALFORMED_COMMAND, "unknown command");
     }
 
     private void advance(long consensusMillis) {
         appliedCommands++;
+        agreedStateVersion++;
         // Consensus timestamps only move forward; a stale leader clock never moves time back.
         consensusTimeMillis = Math.max(consensusTimeMillis, consensusMillis);
         for (String tag : expiry.dueBefore(consensusTimeMillis)) {
@@ -274,6 +307,10 @@ public final class BrokerStateMachine {
         } catch (CertificateRejectedException e) {
             return reject(certificateReason(e.reason()), e.getMessage());
         }
+        if (revoked.containsKey(identity.serial())) {
+            return reject(RejectReason.CERTIFICATE_REVOKED, "the certificate " + identity.serial().toString(16)
+                    + " of probe " + identity.probeId() + " is revoked; enroll again for a new one");
+        }
         VerificationKey key;
         try {
             key = VerificationKey.fromSpki(identity.publicKeySpki());
@@ -290,6 +327,32 @@ public final class BrokerStateMachine {
                 new ProbeRegistration(identity.probeId(), key, identity.serial(), identity.notAfterMillis(), lastSeq));
         return new CommandResult.Accepted("probe " + identity.probeId() + (previous == null ? " registered to " : " re-registered to ")
                 + r.tag());
+    }
+
+    /**
+     * Adds a certificate to the revoked set. Whoever may order commands may order this (it only
+     * takes rights away). Idempotent. Entries past their certificate's end of validity are pruned
+     * first: an expired certificate is refused as expired anyway.
+     */
+    private CommandResult revoke(RevokeCertificate v) {
+        if (v.serial() == null || v.serial().signum() <= 0 || v.kind() == null) {
+            return reject(RejectReason.MALFORMED_COMMAND, "a revocation needs a positive serial and a certificate kind");
+        }
+        String name = v.kind() + " certificate " + v.serialHex();
+        if (revoked.containsKey(v.serial())) {
+            return new CommandResult.Accepted(name + " was already revoked");
+        }
+        if (v.notAfterMillis() < consensusTimeMillis) {
+            return new CommandResult.Accepted(name + " has expired: it is refused as expired, nothing to revoke");
+        }
+        revoked.values().removeIf(entry -> entry.notAfterMillis() < consensusTimeMillis);
+        if (revoked.size() >= config.maxRevokedCertificates()) {
+            return reject(RejectReason.REVOCATION_LIMIT_REACHED, "the broker holds its maximum of "
+                    + config.maxRevokedCertificates() + " revoked unexpired certificates");
+        }
+        revoked.put(v.serial(), new RevokedCertificate(v.serial(), v.kind(), v.notAfterMillis(), consensusTimeMillis,
+                v.reason() == null ? "" : v.reason()));
+        return new CommandResult.Accepted(name + " revoked");
     }
 
     private static RejectReason certificateReason(CertificateRejectedException.Reason reason) {
@@ -422,6 +485,11 @@ public final class BrokerStateMachine {
         if (consensusTimeMillis > probe.notAfterMillis) {
             return Admission.refused(RejectReason.PROBE_CERTIFICATE_EXPIRED, "the certificate of probe "
                     + event.probeId() + " has expired; register again with a new one");
+        }
+        if (revoked.containsKey(probe.certificateSerial)) {
+            return Admission.refused(RejectReason.CERTIFICATE_REVOKED, "the certificate "
+                    + probe.certificateSerial.toString(16) + " of probe " + event.probeId()
+                    + " is revoked; register again with a new one");
         }
         ChannelClass channelClass = channel.spec.channelClass();
         if (event.sig() == null) {
@@ -570,7 +638,13 @@ public final class BrokerStateMachine {
                 log.firstSeq(), log.size(), log.bytes(), List.copyOf(channel.probes.keySet()),
                 List.copyOf(channel.subscribers.keySet()), channel.probes.values().stream().map(p -> new ProbeKeyView(
                         p.probeId, p.key.algorithm().envelopeName(), Base64.getEncoder().encodeToString(p.key.spki()),
-                        p.certificateSerial.toString(), p.notAfterMillis)).toList());
+                        p.certificateSerial.toString(), p.notAfterMillis, revoked.containsKey(p.certificateSerial))).toList());
+    }
+
+    /** The revoked set, by serial. */
+    public List<RevokedCertificateView> revokedCertificates() {
+        return revoked.values().stream().map(r -> new RevokedCertificateView(r.serial().toString(16), r.kind().name(),
+                r.notAfterMillis(), r.revokedAtMillis(), r.reason())).toList();
     }
 
     /** The key registered for a probe on a channel, if any (for verifying ahead of ordering). */
@@ -589,16 +663,27 @@ public final class BrokerStateMachine {
         return consensusTimeMillis;
     }
 
+    /**
+     * Grows with every change of the agreed state (each ordered command, refused ones included,
+     * and each restore) and with nothing else: while it stays the same, so do {@link #snapshot()}
+     * and {@link #digest()}. A local counter for caches of the digest, not itself agreed state:
+     * replicas that restored differently count differently.
+     */
+    public long agreedStateVersion() {
+        return agreedStateVersion;
+    }
+
     // ---------------------------------------------------------------- snapshot and digest
 
     /** The whole agreed state in a canonical binary encoding. */
     public byte[] snapshot() {
-        return StateSnapshotCodec.write(appliedCommands, consensusTimeMillis, channels.values(), gatewayNonces);
+        return StateSnapshotCodec.write(appliedCommands, consensusTimeMillis, channels.values(), gatewayNonces, revoked);
     }
 
     /** Replaces the agreed state by a snapshot; unordered local logs of vanished channels are dropped. */
     public void restore(byte[] snapshot) {
         StateSnapshotCodec.Image image = StateSnapshotCodec.read(snapshot);
+        agreedStateVersion++;
         channels.clear();
         expiry.clear();
         for (Channel channel : image.channels()) {
@@ -608,6 +693,8 @@ public final class BrokerStateMachine {
         appliedCommands = image.appliedCommands();
         gatewayNonces.clear();
         gatewayNonces.putAll(image.gatewayNonces());
+        revoked.clear();
+        revoked.putAll(image.revoked());
         consensusTimeMillis = image.consensusTimeMillis();
         // Keep local logs only for channels that survived: same TAG and same creation, unordered.
         unordered.entrySet().removeIf(entry -> {

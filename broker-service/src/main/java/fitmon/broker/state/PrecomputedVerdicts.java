@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import fitmon.core.crypto.VerificationKey;
 import fitmon.core.event.CanonicalJson;
@@ -12,15 +13,19 @@ import fitmon.core.event.EventSigning;
 
 /**
  * Signature verdicts computed before ordering, on the threads that receive requests, so the
- * single execution thread mostly looks them up. A verdict is keyed by a SHA-256 over the exact key,
- * signed bytes and signature, and is what {@link EventSigning#verify} returns for them: using it or
- * recomputing gives the same answer, so determinism is untouched. Bounded; forgets everything when
- * full (a miss only costs a verification).
+ * single execution thread mostly looks them up: probes' event signatures, and gateways' command
+ * signatures. A verdict is keyed by a SHA-256 over the exact key, signed bytes and signature, and
+ * is what {@link EventSigning#verify} (or the key's own check, for commands) returns for them:
+ * using it or recomputing gives the same answer, so determinism is untouched. Bounded; forgets
+ * everything when full (a miss only costs a verification).
  */
 public final class PrecomputedVerdicts implements EventVerifier {
 
     private final int capacity;
     private final ConcurrentHashMap<Fingerprint, EventSigning.Verdict> verdicts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Fingerprint, Boolean> commandVerdicts = new ConcurrentHashMap<>();
+    private final LongAdder verifiedAhead = new LongAdder();
+    private final LongAdder verifiedAtExecution = new LongAdder();
 
     public PrecomputedVerdicts(int capacity) {
         this.capacity = capacity;
@@ -39,6 +44,7 @@ public final class PrecomputedVerdicts implements EventVerifier {
             verdicts.clear();
         }
         verdicts.put(fingerprint, EventSigning.verify(event, key));
+        verifiedAhead.increment();
     }
 
     @Override
@@ -47,11 +53,55 @@ public final class PrecomputedVerdicts implements EventVerifier {
             return EventSigning.Verdict.UNSIGNED;
         }
         EventSigning.Verdict known = verdicts.remove(fingerprint(event, key));
-        return known != null ? known : EventSigning.verify(event, key);
+        if (known != null) {
+            return known;
+        }
+        verifiedAtExecution.increment();
+        return EventSigning.verify(event, key);
+    }
+
+    /**
+     * Checks a gateway's command signature ahead of ordering and remembers the verdict. Thread-safe.
+     *
+     * @return the verdict
+     */
+    public boolean precomputeCommand(VerificationKey gatewayKey, byte[] signingBytes, byte[] signature) {
+        Fingerprint fingerprint = commandFingerprint(gatewayKey, signingBytes, signature);
+        Boolean known = commandVerdicts.get(fingerprint);
+        if (known != null) {
+            return known;
+        }
+        if (commandVerdicts.size() >= capacity) {
+            commandVerdicts.clear();
+        }
+        boolean verdict = EventVerifier.DIRECT.verifyCommand(gatewayKey, signingBytes, signature);
+        verifiedAhead.increment();
+        commandVerdicts.put(fingerprint, verdict);
+        return verdict;
+    }
+
+    @Override
+    public boolean verifyCommand(VerificationKey gatewayKey, byte[] signingBytes, byte[] signature) {
+        Boolean known = commandVerdicts.remove(commandFingerprint(gatewayKey, signingBytes, signature));
+        if (known != null) {
+            return known;
+        }
+        verifiedAtExecution.increment();
+        return EventVerifier.DIRECT.verifyCommand(gatewayKey, signingBytes, signature);
+    }
+
+    /** Signatures verified ahead of ordering so far (events and commands). */
+    public long verifiedAhead() {
+        return verifiedAhead.sum();
+    }
+
+    /** Signatures verified at execution because no verdict was ready (events and commands). */
+    public long verifiedAtExecution() {
+        return verifiedAtExecution.sum();
     }
 
     int size() {
-        return verdicts.size();
+        return verdicts.size() + commandVerdicts.size();
     }
 
     private static Fingerprint fingerprint(Event event, VerificationKey key) {
@@ -67,6 +117,21 @@ public final class PrecomputedVerdicts implements EventVerifier {
             sha.update(lengthPrefix(alg.length));
             sha.update(alg);
             sha.update(event.sig().value().getBytes(StandardCharsets.UTF_8));
+            return new Fingerprint(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static Fingerprint commandFingerprint(VerificationKey key, byte[] signingBytes, byte[] signature) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] spki = key.spki();
+            sha.update(lengthPrefix(spki.length));
+            sha.update(spki);
+            sha.update(lengthPrefix(signingBytes.length));
+            sha.update(signingBytes);
+            sha.update(signature == null ? new byte[0] : signature);
             return new Fingerprint(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

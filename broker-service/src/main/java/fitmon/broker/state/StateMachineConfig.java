@@ -14,21 +14,38 @@ import java.security.PublicKey;
  * @param maxRetainedBytes  upper bound for any channel's retention by bytes
  * @param requireSignedCommands accept only commands signed by a gateway certified by the CA
  *                          ({@link fitmon.core.command.SignedCommand}); off, bare commands are accepted
+ * @param maxRevokedCertificates most unexpired certificates in the revoked set (expired ones are pruned:
+ *                          an expired certificate is refused anyway); past it a revocation is refused
  */
 public record StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int maxBatchEvents, int maxChannels,
-                                 int maxRetainedEvents, long maxRetainedBytes, boolean requireSignedCommands) {
+                                 int maxRetainedEvents, long maxRetainedBytes, boolean requireSignedCommands,
+                                 int maxRevokedCertificates) {
 
     public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_BATCH_EVENTS = 1000;
     public static final int DEFAULT_MAX_CHANNELS = 10_000;
     public static final int DEFAULT_MAX_RETAINED_EVENTS = 1_000_000;
     public static final long DEFAULT_MAX_RETAINED_BYTES = 1L << 30;
+    /**
+     * 10,000 unexpired revocations at once: far more than a fleet revokes within a certificate's
+     * lifetime (a year for probes, 30 days for gateways), and at most about 3 MB of snapshot.
+     */
+    public static final int DEFAULT_MAX_REVOKED_CERTIFICATES = 10_000;
 
     public StateMachineConfig {
-        if (maxEventBytes < 256 || maxBatchEvents < 1 || maxChannels < 1 || maxRetainedEvents < 1 || maxRetainedBytes < 1024) {
+        if (maxEventBytes < 256 || maxBatchEvents < 1 || maxChannels < 1 || maxRetainedEvents < 1 || maxRetainedBytes < 1024
+                || maxRevokedCertificates < 1) {
             throw new IllegalArgumentException("state machine limits out of range: maxEventBytes >= 256, "
-                    + "maxBatchEvents >= 1, maxChannels >= 1, maxRetainedEvents >= 1, maxRetainedBytes >= 1024");
+                    + "maxBatchEvents >= 1, maxChannels >= 1, maxRetainedEvents >= 1, maxRetainedBytes >= 1024, "
+                    + "maxRevokedCertificates >= 1");
         }
+    }
+
+    /** The default bound on revoked certificates. */
+    public StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int maxBatchEvents, int maxChannels,
+                              int maxRetainedEvents, long maxRetainedBytes, boolean requireSignedCommands) {
+        this(caPublicKey, maxEventBytes, maxBatchEvents, maxChannels, maxRetainedEvents, maxRetainedBytes,
+                requireSignedCommands, DEFAULT_MAX_REVOKED_CERTIFICATES);
     }
 
     /** Bare commands accepted: for embedding and tests of the state machine alone. */
@@ -39,7 +56,12 @@ public record StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int m
 
     public StateMachineConfig withSignedCommands(boolean required) {
         return new StateMachineConfig(caPublicKey, maxEventBytes, maxBatchEvents, maxChannels, maxRetainedEvents,
-                maxRetainedBytes, required);
+                maxRetainedBytes, required, maxRevokedCertificates);
+    }
+
+    public StateMachineConfig withMaxRevokedCertificates(int max) {
+        return new StateMachineConfig(caPublicKey, maxEventBytes, maxBatchEvents, maxChannels, maxRetainedEvents,
+                maxRetainedBytes, requireSignedCommands, max);
     }
 
     public static StateMachineConfig defaults(PublicKey caPublicKey) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import fitmon.core.channel.ChannelClass;
+import fitmon.core.command.CertificateKind;
 import fitmon.core.command.ChannelRetention;
 import fitmon.core.command.CreateChannel;
 import fitmon.core.crypto.VerificationKey;
@@ -17,26 +18,36 @@ import fitmon.core.wire.WireWriter;
 
 /**
  * Canonical binary image of the agreed state: channels by TAG, registrations by probe id,
- * subscriptions by subscriber id, logs by sequence. The digest is the SHA-256 of these bytes, so
- * the encoding must never depend on anything but the state itself.
+ * subscriptions by subscriber id, logs by sequence, gateway nonces by gateway, revoked
+ * certificates by serial. The digest is the SHA-256 of these bytes, so the encoding must never
+ * depend on anything but the state itself.
+ *
+ * <p>Versions, by their leading magic: {@code FSM1} has no revoked set; {@code FSM2} is
+ * {@code FSM1} followed by it. A state whose revoked set is empty is written as {@code FSM1}, byte
+ * for byte what builds before revocation wrote, so digests and snapshots stay comparable across an
+ * upgrade until the first revocation; both are read, so snapshots and journals written before
+ * restore.
  */
 final class StateSnapshotCodec {
 
     private static final int MAGIC = 0x46534d31; // "FSM1"
+    private static final int MAGIC_WITH_REVOCATIONS = 0x46534d32; // "FSM2"
     private static final int MAX_STRING = 4096;
     private static final int MAX_BLOB = 1 << 20;
 
     record Image(long appliedCommands, long consensusTimeMillis, List<Channel> channels,
-                 java.util.TreeMap<String, ReplayWindow> gatewayNonces) {
+                 java.util.TreeMap<String, ReplayWindow> gatewayNonces,
+                 java.util.TreeMap<BigInteger, RevokedCertificate> revoked) {
     }
 
     private StateSnapshotCodec() {
     }
 
     static byte[] write(long appliedCommands, long consensusTimeMillis, Collection<Channel> channels,
-                        java.util.SortedMap<String, ReplayWindow> gatewayNonces) {
+                        java.util.SortedMap<String, ReplayWindow> gatewayNonces,
+                        java.util.SortedMap<BigInteger, RevokedCertificate> revoked) {
         WireWriter w = new WireWriter(4096);
-        w.writeInt(MAGIC).writeLong(appliedCommands).writeLong(consensusTimeMillis).writeInt(channels.size());
+        w.writeInt(revoked.isEmpty() ? MAGIC : MAGIC_WITH_REVOCATIONS).writeLong(appliedCommands).writeLong(consensusTimeMillis).writeInt(channels.size());
         for (Channel c : channels) {
             CreateChannel spec = c.spec;
             w.writeString(spec.tag()).writeString(spec.channelClass().name()).writeLong(spec.idleTimeoutSeconds())
@@ -65,12 +76,20 @@ final class StateSnapshotCodec {
                 w.writeLong(nonce);
             }
         }
+        if (!revoked.isEmpty()) {
+            w.writeInt(revoked.size());
+            for (RevokedCertificate c : revoked.values()) {
+                w.writeBytes(c.serial().toByteArray()).writeString(c.kind().name()).writeLong(c.notAfterMillis())
+                        .writeLong(c.revokedAtMillis()).writeString(c.reason());
+            }
+        }
         return w.toByteArray();
     }
 
     static Image read(byte[] bytes) {
         WireReader r = new WireReader(bytes);
-        if (r.readInt() != MAGIC) {
+        int magic = r.readInt();
+        if (magic != MAGIC && magic != MAGIC_WITH_REVOCATIONS) {
             throw new WireFormatException("not a fitmon state snapshot");
         }
         long applied = r.readLong();
@@ -125,7 +144,20 @@ final class StateSnapshotCodec {
             }
             gatewayNonces.put(name, window);
         }
+        java.util.TreeMap<BigInteger, RevokedCertificate> revoked = new java.util.TreeMap<>();
+        if (magic == MAGIC_WITH_REVOCATIONS) {
+            int count = r.readCount(Integer.MAX_VALUE, 1);
+            for (int i = 0; i < count; i++) {
+                byte[] serialBytes = r.readBytes(MAX_STRING);
+                BigInteger serial = serialBytes.length == 0 ? BigInteger.ZERO : new BigInteger(serialBytes);
+                CertificateKind kind = CertificateKind.fromName(r.readString(MAX_STRING));
+                if (kind == null || serial.signum() <= 0) {
+                    throw new WireFormatException("snapshot holds an unusable revoked certificate");
+                }
+                revoked.put(serial, new RevokedCertificate(serial, kind, r.readLong(), r.readLong(), r.readString(MAX_STRING)));
+            }
+        }
         r.expectEnd();
-        return new Image(applied, time, channels, gatewayNonces);
+        return new Image(applied, time, channels, gatewayNonces, revoked);
     }
 }

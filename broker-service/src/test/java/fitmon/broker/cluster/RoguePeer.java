@@ -49,23 +49,9 @@ final class RoguePeer {
             socket.setSoTimeout(patienceMillis);
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            out.writeInt(claimedId);
-            byte[] share = new BigInteger(1024, new SecureRandom()).toByteArray();
-            byte[] signature = sign(share);
-            out.writeInt(share.length);
-            out.write(share);
-            out.writeInt(signature.length);
-            out.write(signature);
-            out.flush();
-            byte[] theirShare;
-            byte[] theirSignature;
             try {
-                theirShare = readBlock(in);
-                theirSignature = readBlock(in);
-            } catch (SocketTimeoutException | EOFException e) {
-                return new Outcome(false, false);
-            }
-            if (!verify(replicaKey, theirShare, theirSignature)) {
+                exchangeShares(out, in, new BigInteger(1024, new SecureRandom()).toByteArray(), replicaKey);
+            } catch (SocketTimeoutException | EOFException | GeneralSecurityException e) {
                 return new Outcome(false, false);
             }
             out.writeInt(serializedObject.length);
@@ -85,6 +71,107 @@ final class RoguePeer {
                 return new Outcome(true, true);
             }
         }
+    }
+
+    /**
+     * A link set up as a replica holding this private key would: the Diffie-Hellman share is
+     * derived from the RSA private key as the library does it, so both sides compute the same
+     * secret and the MAC key from it. Messages sent on it pass the replica's MAC check, as a
+     * compromised replica's would.
+     */
+    AuthenticatedLink openAuthenticated(String host, int peerPort, PublicKey replicaKey, int patienceMillis)
+            throws IOException, GeneralSecurityException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(host, peerPort), 5000);
+            socket.setSoTimeout(patienceMillis);
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            BigInteger secretExponent = new BigInteger(privateKey.getEncoded());
+            byte[] theirShare = exchangeShares(out, in, DH_G.modPow(secretExponent, DH_P).toByteArray(), replicaKey);
+            BigInteger secret = new BigInteger(theirShare).modPow(secretExponent, DH_P);
+            javax.crypto.SecretKey macKey = javax.crypto.SecretKeyFactory.getInstance("PBEWithMD5AndDES")
+                    .generateSecret(new javax.crypto.spec.PBEKeySpec(secret.toString().toCharArray()));
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacMD5");
+            mac.init(macKey);
+            // Whatever the replica sends us is read and dropped, so that its sender never blocks on us.
+            Thread drain = new Thread(() -> {
+                byte[] sink = new byte[8192];
+                try {
+                    socket.setSoTimeout(0);
+                    while (in.read(sink) >= 0) {
+                        // discard
+                    }
+                } catch (IOException ignored) {
+                    // link closed
+                }
+            }, "rogue-drain-" + peerPort);
+            drain.setDaemon(true);
+            drain.start();
+            return new AuthenticatedLink(socket, out, mac);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** One authenticated link to a replica: frames of {@code int length, bytes, 1, HmacMD5(bytes)}. */
+    static final class AuthenticatedLink implements AutoCloseable {
+        private final Socket socket;
+        private final DataOutputStream out;
+        private final javax.crypto.Mac mac;
+
+        private AuthenticatedLink(Socket socket, DataOutputStream out, javax.crypto.Mac mac) {
+            this.socket = socket;
+            this.out = out;
+            this.mac = mac;
+        }
+
+        /** Sends one serialized object with its MAC; throws once the replica dropped the link. */
+        void send(byte[] serializedObject) throws IOException {
+            out.writeInt(serializedObject.length);
+            out.write(serializedObject);
+            out.writeByte(1);
+            out.write(mac.doFinal(serializedObject));
+            out.flush();
+        }
+
+        boolean open() {
+            return !socket.isClosed();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** The library's default Diffie-Hellman group (RFC 2409, Oakley group 2), as our replicas leave it. */
+    private static final BigInteger DH_P = new BigInteger(
+            "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
+            + "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"
+            + "0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF", 16);
+    private static final BigInteger DH_G = BigInteger.TWO;
+
+    /**
+     * The link's opening: our claimed id, our share and its signature; then the replica's share,
+     * returned once its signature verifies with the replica's public key.
+     */
+    private byte[] exchangeShares(DataOutputStream out, DataInputStream in, byte[] share, PublicKey replicaKey)
+            throws IOException, GeneralSecurityException {
+        out.writeInt(claimedId);
+        byte[] signature = sign(share);
+        out.writeInt(share.length);
+        out.write(share);
+        out.writeInt(signature.length);
+        out.write(signature);
+        out.flush();
+        byte[] theirShare = readBlock(in);
+        byte[] theirSignature = readBlock(in);
+        if (!verify(replicaKey, theirShare, theirSignature)) {
+            throw new GeneralSecurityException("the replica did not authenticate itself");
+        }
+        return theirShare;
     }
 
     private byte[] sign(byte[] data) throws GeneralSecurityException {

@@ -11,18 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import fitmon.core.channel.ChannelClass;
-import fitmon.core.command.BrokerCommand;
 import fitmon.core.command.ChannelRetention;
 import fitmon.core.command.CommandCodec;
 import fitmon.core.command.CommandResult;
-import fitmon.core.command.CreateChannel;
 import fitmon.core.command.EventOutcome;
 import fitmon.core.command.Publish;
-import fitmon.core.command.RegisterProbe;
 import fitmon.core.command.ResultCodec;
-import fitmon.core.crypto.SignatureAlgorithm;
-import fitmon.core.pki.CertificateAuthority;
 import fitmon.replication.OrderingClient;
 import fitmon.testkit.BrokerCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +52,7 @@ class SoloLeaderSuspicionIT {
     private static final int ROUNDS = 3;
     private static final Path LOGS = Path.of("target", "solo-leader-suspicion-it-logs");
 
-    private CertificateAuthority ca;
+    private ProbedCluster fixture;
     private BrokerCluster cluster;
     private OrderingClient client;
     private final List<TestProbe> probes = new ArrayList<>();
@@ -66,26 +60,17 @@ class SoloLeaderSuspicionIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        ca = CertificateAuthority.generate("fitmon-solo-suspicion-ca");
-        cluster = new BrokerCluster(1, ca.publicKey().getEncoded(), LOGS);
-        cluster.startAll();
-        BrokerCluster.await("every replica to report READY", STARTUP, () -> cluster.readyCount() == cluster.n());
-        client = ClusterClient.connect(cluster, ca, 2600, true);
-        order(new CreateChannel(TAG, ChannelClass.BFT, 0, PROBES, 10, new ChannelRetention(1_000_000, 256L * 1024 * 1024)));
-        for (int i = 0; i < PROBES; i++) {
-            TestProbe probe = new TestProbe("solo-" + i, SignatureAlgorithm.ED25519, ca);
-            order(new RegisterProbe(TAG, probe.certificate));
-            probes.add(probe);
-        }
+        fixture = ProbedCluster.start(LOGS, 2600, TAG, "solo", PROBES,
+                new ChannelRetention(1_000_000, 256L * 1024 * 1024), STARTUP);
+        cluster = fixture.cluster;
+        client = fixture.client;
+        probes.addAll(fixture.probes);
     }
 
     @AfterAll
     void stopCluster() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -142,10 +127,6 @@ class SoloLeaderSuspicionIT {
         appended++;
     }
 
-    private void order(BrokerCommand command) throws Exception {
-        CommandResult result = ResultCodec.decode(client.submitOrdered(CommandCodec.encode(command)).get(60, TimeUnit.SECONDS));
-        assertThat(result).isInstanceOf(CommandResult.Accepted.class);
-    }
 
     private static void awaitMoreRequests(ContinuousLoad load, long more) throws InterruptedException {
         long target = load.completedRequests() + more;

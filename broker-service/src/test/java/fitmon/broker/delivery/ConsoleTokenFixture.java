@@ -22,12 +22,12 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 
 /** A stand-in registry for console tokens: an ES256 key, its JWKS served over real HTTP, and tokens. */
-final class ConsoleTokenFixture implements AutoCloseable {
+public final class ConsoleTokenFixture implements AutoCloseable {
 
     private final ECKey key;
     private final HttpServer server;
 
-    ConsoleTokenFixture() throws IOException, JOSEException {
+    public ConsoleTokenFixture() throws IOException, JOSEException {
         key = new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
@@ -40,11 +40,11 @@ final class ConsoleTokenFixture implements AutoCloseable {
         server.start();
     }
 
-    String jwksUrl() {
+    public String jwksUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/tokens/jwks.json";
     }
 
-    String token(String subject, List<String> subscribe, Instant expires) {
+    public String token(String subject, List<String> subscribe, Instant expires) {
         return token(ConsoleTokens.ISSUER, subject, subscribe, expires, key);
     }
 

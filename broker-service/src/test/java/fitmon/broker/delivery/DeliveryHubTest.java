@@ -33,6 +33,7 @@ import fitmon.core.event.EventJson;
 import fitmon.core.stomp.StompCodec;
 import fitmon.core.stomp.StompFrame;
 import fitmon.replication.OrderContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -78,13 +79,21 @@ class DeliveryHubTest {
     // ---------------------------------------------------------------- fixtures
 
     private DeliveryHub hub(int maxQueued, boolean alterEvents) {
-        DeliveryProperties properties = new DeliveryProperties(tokens.jwksUrl(), maxQueued, 10, 5, Duration.ofSeconds(10),
-                List.of("*"), new DeliveryProperties.FaultInjection(alterEvents));
-        DeliveryHub hub = new DeliveryHub(2, broker, new ConsoleTokens(tokens.jwksUrl()), properties,
-                new SimpleMeterRegistry(), clock);
+        return hub(new DeliveryProperties(tokens.jwksUrl(), maxQueued, 100, 10, 10, 5, Duration.ofSeconds(10),
+                List.of("*"), new DeliveryProperties.FaultInjection(alterEvents)), new SimpleMeterRegistry());
+    }
+
+    private DeliveryHub hub(DeliveryProperties properties, MeterRegistry registry) {
+        DeliveryHub hub = new DeliveryHub(2, broker, new ConsoleTokens(tokens.jwksUrl()), properties, registry, clock);
         broker.setListener(hub);
         hubs.add(hub);
         return hub;
+    }
+
+    /** A hub with small session limits: {@code maxSessions} consoles, {@code maxPending} sockets before CONNECT. */
+    private DeliveryHub limitedHub(int maxQueuedControl, int maxSessions, int maxPending, MeterRegistry registry) {
+        return hub(new DeliveryProperties(tokens.jwksUrl(), 100, maxQueuedControl, maxSessions, maxPending, 5,
+                Duration.ofSeconds(10), List.of("*"), new DeliveryProperties.FaultInjection(false)), registry);
     }
 
     private void ordered(BrokerCommand command) {
@@ -392,6 +401,58 @@ class DeliveryHubTest {
         silent.awaitClosed();
         expiring.awaitClosed();
         assertThat(hub.openSessions()).isZero();
+    }
+
+    @Test
+    void socketsThatNeverSendConnectTakeNoConsolesPlace() throws Exception {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        DeliveryHub hub = limitedHub(100, 1, 2, registry);
+        List<RecordingSink> silent = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            silent.add(new RecordingSink());
+            hub.open(silent.get(i));
+        }
+        error(silent.get(0), "TOO_MANY_PENDING_CONNECTS");
+        silent.get(0).awaitClosed();
+        assertThat(silent.get(1).poll(100)).as("the younger silent sockets wait on").isNull();
+
+        RecordingSink console = new RecordingSink();
+        ConsoleSession session = connected(hub, console);
+        error(silent.get(1), "TOO_MANY_PENDING_CONNECTS");
+        assertThat(session.state()).isEqualTo(ConsoleSession.State.CONNECTED);
+
+        RecordingSink second = new RecordingSink();
+        ConsoleSession refused = hub.open(second);
+        send(refused, connect(tokens.token(CONSOLE, List.of("*"), Instant.now().plusSeconds(60))));
+        error(second, "TOO_MANY_SESSIONS");
+        assertThat(registry.get("fitmon.delivery.sessions.ended").tag("code", "TOO_MANY_PENDING_CONNECTS").counter()
+                .count()).isEqualTo(2);
+    }
+
+    @Test
+    void aConsoleThatAsksForReceiptsWithoutReadingThemIsCutOff() throws Exception {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        DeliveryHub hub = limitedHub(5, 10, 10, registry);
+        RecordingSink sink = new RecordingSink();
+        ConsoleSession session = connected(hub, sink);
+        sink.stall();
+        for (int i = 0; i < 50; i++) {
+            send(session, StompFrame.of("UNSUBSCRIBE").header("id", "s" + i).header("receipt", "r" + i).build());
+        }
+        assertThat(session.state()).isEqualTo(ConsoleSession.State.CLOSING);
+        sink.resume();
+        int receipts = 0;
+        StompFrame frame = sink.next();
+        while (!"ERROR".equals(frame.command())) {
+            assertThat(frame.command()).isEqualTo("RECEIPT");
+            receipts++;
+            frame = sink.next();
+        }
+        assertThat(frame.header("fitmon-code")).isEqualTo("CONTROL_QUEUE_FULL");
+        assertThat(receipts).as("receipts sent before the ERROR").isLessThanOrEqualTo(6);
+        sink.awaitClosed();
+        assertThat(registry.get("fitmon.delivery.sessions.ended").tag("code", "CONTROL_QUEUE_FULL").counter()
+                .count()).isEqualTo(1);
     }
 
     private static StompFrame connect(String token) {

@@ -66,6 +66,42 @@ class CommandAuthenticationTest {
     }
 
     @Test
+    void gatewaySignaturesCheckedAheadOfOrderingGiveTheVerdictsOfACheckAtExecution() {
+        PrecomputedVerdicts verdicts = new PrecomputedVerdicts(16);
+        BrokerStateMachine ahead = new BrokerStateMachine(config, verdicts);
+        KeyPair other = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519);
+        byte[] genuine = gateway.sign(create);
+        SignedCommand decoded = SignedCommand.decode(genuine);
+        byte[] forged = new CommandSigner(decoded.certificate(), other.getPrivate()).sign(create);
+        for (byte[] command : new byte[][] {forged, genuine}) {
+            SignedCommand signed = SignedCommand.decode(command);
+            ahead.certifiedGatewayKey(signed.certificate())
+                    .ifPresent(key -> verdicts.precomputeCommand(key, signed.signingBytes(), signed.signature()));
+        }
+        assertThat(verdicts.size()).as("both verdicts computed ahead").isEqualTo(2);
+
+        refusedAs(ResultCodec.decode(ahead.applyOrdered(forged, at(1))), RejectReason.COMMAND_UNAUTHENTICATED, "does not verify");
+        assertThat(ResultCodec.decode(ahead.applyOrdered(genuine, at(2)))).isInstanceOf(CommandResult.Accepted.class);
+        assertThat(verdicts.size()).as("each verdict looked up once, at execution").isZero();
+        assertThat(ahead.certifiedGatewayKey(probeCertificate(gatewayKeys))).as("a probe certificate names no gateway").isEmpty();
+        assertThat(new BrokerStateMachine(StateMachineConfig.defaults(null)).certifiedGatewayKey(decoded.certificate()))
+                .as("without a CA no gateway is certified").isEmpty();
+    }
+
+    @Test
+    void commandVerdictsComputedAheadAreBounded() {
+        PrecomputedVerdicts verdicts = new PrecomputedVerdicts(2);
+        BrokerStateMachine ahead = new BrokerStateMachine(config, verdicts);
+        for (int i = 0; i < 3; i++) {
+            SignedCommand signed = SignedCommand.decode(gateway.sign(create));
+            ahead.certifiedGatewayKey(signed.certificate())
+                    .ifPresent(key -> verdicts.precomputeCommand(key, signed.signingBytes(), signed.signature()));
+        }
+        assertThat(verdicts.size()).as("full at 2: forgotten, then the third remembered").isEqualTo(1);
+        assertThat(verdicts.verifiedAhead()).isEqualTo(3);
+    }
+
+    @Test
     void everythingElseIsRefusedAndChangesNothingButTime() {
         refusedAs(refusedWithoutChange(create, 1), RejectReason.COMMAND_UNAUTHENTICATED, "commands must be signed by a gateway");
         refusedAs(refusedWithoutChange(signer(TestKeys.ROGUE_CA, "gw-1", gatewayKeys, TestKeys.VALID_FROM, TestKeys.VALID_UNTIL)

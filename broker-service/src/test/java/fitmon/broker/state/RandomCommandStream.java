@@ -1,5 +1,6 @@
 package fitmon.broker.state;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import fitmon.core.channel.ChannelClass;
 import fitmon.core.command.BrokerCommand;
+import fitmon.core.command.CertificateKind;
 import fitmon.core.command.ChannelRetention;
 import fitmon.core.command.CommandCodec;
 import fitmon.core.command.CommandSigner;
@@ -20,6 +22,7 @@ import fitmon.core.command.CreateChannel;
 import fitmon.core.command.DeleteChannel;
 import fitmon.core.command.Publish;
 import fitmon.core.command.RegisterProbe;
+import fitmon.core.command.RevokeCertificate;
 import fitmon.core.command.Subscribe;
 import fitmon.core.command.Tick;
 import fitmon.core.command.Touch;
@@ -42,7 +45,7 @@ final class RandomCommandStream {
 
     /** Limits small enough that the stream runs into all of them. */
     static final StateMachineConfig CONFIG = new StateMachineConfig(TestKeys.CA.publicKey(), 1536, 6, 8, 200, 64 * 1024)
-            .withSignedCommands(true);
+            .withSignedCommands(true).withMaxRevokedCertificates(4);
 
     record Step(boolean ordered, byte[] command, long consensusMillis) {
     }
@@ -144,6 +147,10 @@ final class RandomCommandStream {
     private final CommandSigner gatewayA = gateway(TestKeys.CA, "gw-a");
     private final CommandSigner gatewayB = gateway(TestKeys.CA, "gw-b");
     private final CommandSigner rogueGateway = gateway(TestKeys.ROGUE_CA, "gw-a");
+    /** Seals a few commands; its certificate is revoked now and then, and its commands refused from then on. */
+    private final byte[] gatewayCCertificate = gatewayCertificate(TestKeys.CA, "gw-c");
+    private final CommandSigner gatewayC = new CommandSigner(gatewayCCertificate,
+            TestKeys.keyPair("gw-c@" + TestKeys.CA.hashCode(), SignatureAlgorithm.ED25519).getPrivate());
     private final List<byte[]> sealed = new ArrayList<>();
 
     private RandomCommandStream(long seed) {
@@ -176,9 +183,13 @@ final class RandomCommandStream {
 
     private static CommandSigner gateway(CertificateAuthority ca, String name) {
         KeyPair keys = TestKeys.keyPair(name + "@" + ca.hashCode(), SignatureAlgorithm.ED25519);
+        return new CommandSigner(gatewayCertificate(ca, name), keys.getPrivate());
+    }
+
+    private static byte[] gatewayCertificate(CertificateAuthority ca, String name) {
+        KeyPair keys = TestKeys.keyPair(name + "@" + ca.hashCode(), SignatureAlgorithm.ED25519);
         try {
-            return new CommandSigner(ca.issueGatewayCertificate(name, keys.getPublic(), TestKeys.VALID_FROM,
-                    TestKeys.VALID_UNTIL).getEncoded(), keys.getPrivate());
+            return ca.issueGatewayCertificate(name, keys.getPublic(), TestKeys.VALID_FROM, TestKeys.VALID_UNTIL).getEncoded();
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
@@ -194,6 +205,8 @@ final class RandomCommandStream {
             bytes = rogueGateway.sign(step.command());
         } else if (r < 5 && !sealed.isEmpty()) {
             bytes = sealed.get(rnd.nextInt(sealed.size()));
+        } else if (r < 7) {
+            bytes = gatewayC.sign(step.command());
         } else {
             bytes = (rnd.nextBoolean() ? gatewayA : gatewayB).sign(step.command());
             sealed.add(bytes);
@@ -221,8 +234,10 @@ final class RandomCommandStream {
             return ordered(new Subscribe(existingOrAnyTag(0.85), subscriber()));
         } else if (r < 28) {
             return ordered(unsubscribe());
-        } else if (r < 68) {
+        } else if (r < 66) {
             return ordered(publish(true));
+        } else if (r < 68) {
+            return ordered(revoke());
         } else if (r < 84) {
             return new Step(false, CommandCodec.encode(publish(false)), now);
         } else if (r < 88) {
@@ -306,6 +321,25 @@ final class RandomCommandStream {
             cert = java.util.Arrays.copyOf(valid, valid.length - 1 - rnd.nextInt(20));
         }
         return new RegisterProbe(tag, cert);
+    }
+
+    /**
+     * Mostly short-lived certificates near their expiry (so entries are pruned, and the bound of 4
+     * is reached now and then), sometimes unknown serials, rarely gateway C's certificate.
+     */
+    private RevokeCertificate revoke() {
+        int r = rnd.nextInt(20);
+        if (r < 13) {
+            long index = (now - TestKeys.T0_MS) / SHORT_LIVED_STEP.toMillis() - 1 + rnd.nextInt(4);
+            int i = (int) Math.max(0, Math.min(SHORT_LIVED - 1, index));
+            return new RevokeCertificate(RevocationTest.serialOf(poolProbe().shortLived(i)), CertificateKind.PROBE,
+                    TestKeys.T0_MS + SHORT_LIVED_STEP.toMillis() * (i + 1), "short-lived " + i);
+        } else if (r < 19) {
+            return new RevokeCertificate(BigInteger.valueOf(1 + rnd.nextInt(1000)), CertificateKind.PROBE,
+                    now - 60_000 + rnd.nextInt(600_000), "");
+        }
+        return new RevokeCertificate(RevocationTest.serialOf(gatewayCCertificate), CertificateKind.GATEWAY,
+                TestKeys.VALID_UNTIL.toEpochMilli(), "gateway c");
     }
 
     private Unsubscribe unsubscribe() {

@@ -77,6 +77,13 @@ public final class SigningProbe {
         return EventJson.toBytes(signed(tag, seq));
     }
 
+    /** A signed envelope whose data carries {@code padding} more characters: for tests of byte bounds. */
+    public byte[] signedBytesOfAbout(String tag, long seq, int padding) {
+        Event plain = unsigned(tag, seq);
+        ((ObjectNode) plain.data()).put("pad", "x".repeat(padding));
+        return EventJson.toBytes(sign(plain));
+    }
+
     byte[] unsignedBytes(String tag, long seq) {
         return EventJson.toBytes(unsigned(tag, seq));
     }

@@ -9,9 +9,15 @@ public final class ExitCodes {
     public static final int INTERNAL = 1;
     /** Bad arguments or options, missing settings, unreadable or invalid local files. */
     public static final int USAGE = 2;
-    /** The gateway or the brokers refused the request, or at least one event; an enrollment was rejected. */
+    /**
+     * The gateway or the brokers refused the request, or at least one event; an enrollment was
+     * rejected; the local suite refused a {@code fitmon lab} verb.
+     */
     public static final int REFUSED = 3;
-    /** No answer from the gateway, or it stayed unavailable (5xx) through every retry. */
+    /**
+     * No answer from the gateway, or it stayed unavailable (5xx) through every retry; for
+     * {@code fitmon lab}, no local suite running with that data directory.
+     */
     public static final int UNREACHABLE = 4;
     /** Authentication or authorization refused (HTTP 401 or 403). */
     public static final int AUTH = 5;

@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
                 TailCommand.class,
                 DemoProbeCommand.class,
                 LocalCommand.class,
+                LabCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footerHeading = "%nEnvironment:%n",

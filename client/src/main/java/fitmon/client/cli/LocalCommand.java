@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code fitmon local}: the whole suite on this machine from a built checkout (what {@code ./fitmon-local} runs). */
 @Command(name = "local", mixinStandardHelpOptions = true,
-        description = "Start the whole fitmon suite on this machine from a built checkout: 4 replicas, registry, gateway, console, demo probe. Ctrl-C stops it.")
+        description = {"Start the whole fitmon suite on this machine from a built checkout: 4 replicas, registry, gateway, console, demo probe. Ctrl-C stops it.",
+                "A service that exits is reported (exit code, log, last lines) and left down while the others go on; `fitmon lab` kills, restarts, pauses and resumes services from another terminal."})
 final class LocalCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -20,7 +21,7 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--repository", paramLabel = "DIR", defaultValue = ".", description = "The built checkout (default: here).")
     Path repository;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = ".fitmon-local",
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = LocalSuite.DEFAULT_DATA,
             description = "State, keys and logs (default: .fitmon-local); kept across restarts.")
     Path data;
 
@@ -49,8 +50,7 @@ final class LocalCommand implements Callable<Integer> {
         } catch (Exception e) {
             throw new CliException(ExitCodes.INTERNAL, e.getMessage());
         }
-        root.err().println("fitmon-local: " + suite.awaitFailure());
-        root.err().flush();
-        return ExitCodes.INTERNAL;
+        suite.watch();
+        return ExitCodes.OK;
     }
 }

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
@@ -24,6 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  * its log under the data directory. Replica keys are generated on the first start; the registry's
  * database, CA and keys, each replica's channels and events, and the demo probe's identity stay in
  * the data directory across restarts.
+ *
+ * <p>A service that exits is reported (which, its exit code, its log and the log's last lines) and
+ * left down while the others go on; {@code fitmon lab} restarts, kills, pauses and resumes services
+ * through the suite's control endpoint ({@link LabServer}).
  */
 public final class LocalSuite implements AutoCloseable {
 
@@ -31,6 +37,8 @@ public final class LocalSuite implements AutoCloseable {
     private static final int F = 1;
     private static final int N = 3 * F + 1;
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    /** The data directory of {@code fitmon local} and {@code fitmon lab} when none is given. */
+    public static final String DEFAULT_DATA = ".fitmon-local";
 
     /**
      * @param repository the checkout whose built jars are run
@@ -44,9 +52,23 @@ public final class LocalSuite implements AutoCloseable {
     private final Settings settings;
     private final LocalPorts ports;
     private final PrintWriter out;
+    /**
+     * JVM settings of the services every event passes through (replicas, gateway): they run long
+     * and hot, so the full JIT (C2) pays for its slower start many times over. The serial
+     * collector: the suite's JVMs share
+     * this machine's cores, and a parallel or concurrent collector would take cores from the
+     * others; with young collections of a few milliseconds, its pauses stay far below an ordering
+     * timeout. 512 MB leaves room for the library's message queues under load.
+     */
+    public static final List<String> HOT_PATH_JVM_OPTIONS = List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC");
+
+    /** The registry and the console serve little traffic: a small heap and C1 only, for a quick start. */
+    public static final List<String> LIGHT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final List<ChildProcess> started = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stopping;
+    private LabServer labServer;
 
     public LocalSuite(Settings settings, PrintWriter out) {
         this.settings = settings;
@@ -61,6 +83,7 @@ public final class LocalSuite implements AutoCloseable {
                     + " with --port-offset");
         }
         Path data = settings.data().toAbsolutePath();
+        requireNoSuiteOn(data);
         Files.createDirectories(data.resolve("logs"));
         Path brokerJar = jar("broker-service", "fitmon-broker-service-");
         Path registryJar = jar("registry-service", "fitmon-registry-service-");
@@ -80,10 +103,10 @@ public final class LocalSuite implements AutoCloseable {
         Path adminKey = data.resolve("admin-key.json");
         boolean firstStart = !Files.exists(adminKey);
         String registryUrl = "http://127.0.0.1:" + ports.registry();
-        ChildProcess registry = launch("registry", registryJar, List.of("--server.port=" + ports.registry(),
+        ChildProcess registry = launch("registry", registryJar, () -> List.of("--server.port=" + ports.registry(),
                 "--fitmon.registry.data-dir=" + data.resolve("registry"),
-                "--fitmon.registry.bootstrap.key-file=" + adminKey), data);
-        registry.awaitHttp(registryUrl + "/actuator/health", START_TIMEOUT);
+                "--fitmon.registry.bootstrap.key-file=" + adminKey), registryUrl + "/actuator/health", data);
+        registry.awaitReady(START_TIMEOUT);
         say("registry ready at " + registryUrl);
         String caPublicKey = get(registryUrl + "/api/v1/ca").get("publicKey").asString();
 
@@ -97,38 +120,40 @@ public final class LocalSuite implements AutoCloseable {
         }
         List<ChildProcess> replicas = new ArrayList<>();
         for (int i = 0; i < N; i++) {
-            replicas.add(launch("replica-" + i, brokerJar, List.of("--server.port=" + ports.replicaHttp(i),
+            // live, not ready: a replica is ready once its group ordered something, and on a fresh group
+            // that takes the gateway started next
+            String live = replicaUrls.get(i) + "/actuator/health/liveness";
+            List<String> arguments = List.of("--server.port=" + ports.replicaHttp(i),
                     "--fitmon.broker.replica-id=" + i, "--fitmon.broker.f=" + F,
                     "--fitmon.broker.peers=" + String.join(",", peers),
                     "--fitmon.broker.ca-public-key=" + caPublicKey,
                     "--fitmon.broker.keys.private-key-file=" + keys.resolve("replica-" + i + "/replica.key.pem"),
                     "--fitmon.broker.keys.public-key-files=" + String.join(",", publicKeys),
                     "--fitmon.broker.delivery.jwks-url=" + registryUrl + "/api/v1/tokens/jwks.json",
-                    "--fitmon.broker.data-dir=" + data.resolve("broker-" + i)), data));
+                    "--fitmon.broker.data-dir=" + data.resolve("broker-" + i));
+            replicas.add(launch("replica-" + i, brokerJar, () -> arguments, live, data));
         }
-        // live, not ready: a replica is ready once its group ordered something, and on a fresh group
-        // that takes the gateway started next
-        for (int i = 0; i < N; i++) {
-            replicas.get(i).awaitHttp(replicaUrls.get(i) + "/actuator/health/liveness", START_TIMEOUT);
+        for (ChildProcess replica : replicas) {
+            replica.awaitReady(START_TIMEOUT);
         }
         say(N + " broker replicas running at " + String.join(", ", replicaUrls));
 
         String gatewayUrl = "http://127.0.0.1:" + ports.gateway();
-        ChildProcess gateway = launch("gateway", gatewayJar, List.of("--server.port=" + ports.gateway(),
+        ChildProcess gateway = launch("gateway", gatewayJar, () -> List.of("--server.port=" + ports.gateway(),
                 "--fitmon.gateway.registry.url=" + registryUrl,
                 "--fitmon.gateway.registry.service-token-file=" + data.resolve("registry/service-token"),
                 "--fitmon.gateway.cluster.f=" + F, "--fitmon.gateway.cluster.peers=" + String.join(",", peers),
                 "--fitmon.gateway.cluster.replica-urls=" + String.join(",", replicaUrls),
-                // the replicas remember client ids; a new gateway run takes new ones
+                // the replicas remember client ids; each gateway run, a restart included, takes new ones
                 "--fitmon.gateway.cluster.first-client-id=" + (1000 + 4 * ThreadLocalRandom.current().nextInt(1, 100_000))),
-                data);
-        gateway.awaitHttp(gatewayUrl + "/actuator/health/readiness", START_TIMEOUT);
+                gatewayUrl + "/actuator/health/readiness", data);
+        gateway.awaitReady(START_TIMEOUT);
         say("gateway ready at " + gatewayUrl + " (OpenAPI: " + gatewayUrl + "/swagger-ui.html)");
 
         String consoleUrl = "http://localhost:" + ports.console();
-        ChildProcess console = launch("console", consoleJar, List.of("--server.port=" + ports.console(),
-                "--fitmon.console.gateway-url=" + gatewayUrl), data);
-        console.awaitHttp("http://127.0.0.1:" + ports.console() + "/", START_TIMEOUT);
+        ChildProcess console = launch("console", consoleJar, () -> List.of("--server.port=" + ports.console(),
+                "--fitmon.console.gateway-url=" + gatewayUrl), "http://127.0.0.1:" + ports.console() + "/", data);
+        console.awaitReady(START_TIMEOUT);
 
         JsonNode admin = JSON.readTree(Files.readString(adminKey));
         if (firstStart) {
@@ -141,8 +166,46 @@ public final class LocalSuite implements AutoCloseable {
         if (settings.demo()) {
             launchDemoProbe(clientJar, gatewayUrl, adminKey, data);
         }
+        synchronized (started) {
+            Lab lab = new Lab(started, START_TIMEOUT, () -> stopping, this::say);
+            labServer = LabServer.start(lab, data);
+        }
         say("fitmon is up: console " + consoleUrl + " (sign in with the admin key), logs in " + data.resolve("logs")
                 + ". Ctrl-C stops everything.");
+        String fitmon = settings.repository().resolve("client/bin/fitmon").normalize().toString();
+        say("lab: from another terminal, `" + fitmon + " lab status`, `" + fitmon
+                + " lab kill|restart|pause|resume NAME` (NAME: " + String.join(", ", names())
+                + "; a replica also by its number)" + labDataHint(data));
+    }
+
+    /** The {@code --data} that {@code fitmon lab} needs, unless it is the default it assumes. */
+    private String labDataHint(Path data) {
+        Path defaultData = Path.of(DEFAULT_DATA).toAbsolutePath();
+        return data.equals(defaultData) ? "" : " with --data " + data;
+    }
+
+    private List<String> names() {
+        synchronized (started) {
+            return started.stream().map(child -> child.name).toList();
+        }
+    }
+
+    /** A second suite on the same data directory would share its databases and logs: refused. */
+    private static void requireNoSuiteOn(Path data) throws IOException, InterruptedException {
+        if (!Files.exists(LabEndpoint.file(data))) {
+            return;
+        }
+        try {
+            new LabClient(data).send("status", "");
+        } catch (LabException e) {
+            if (e.kind() == LabException.Kind.NOT_RUNNING) {
+                return;
+            }
+        } catch (IOException e) {
+            return; // not an endpoint file: replaced at the start
+        }
+        throw new IOException("another fitmon local runs with data directory " + data + " (see "
+                + LabEndpoint.file(data) + "); stop it first, or give this one another --data");
     }
 
     private void launchDemoProbe(Path clientJar, String gatewayUrl, Path adminKey, Path data) throws IOException {
@@ -154,18 +217,16 @@ public final class LocalSuite implements AutoCloseable {
         say("demo probe publishing this host's load to channel demo.host (log: " + demo.log + ")");
     }
 
-    /** Blocks until a service stops by itself; returns which, with the end of its log. */
-    public String awaitFailure() throws InterruptedException {
-        while (true) {
-            synchronized (started) {
-                for (ChildProcess child : started) {
-                    if (!child.alive() && !stopping) {
-                        return child.name + " stopped by itself; see " + child.log + "\n" + child.tail();
-                    }
-                }
-            }
-            Thread.sleep(1000);
+    /**
+     * Blocks until the suite stops, reporting each service that exits meanwhile (see
+     * {@link ExitWatcher}); the others keep running.
+     */
+    public void watch() throws InterruptedException {
+        List<ChildProcess> services;
+        synchronized (started) {
+            services = List.copyOf(started);
         }
+        new ExitWatcher(services, () -> stopping, this::say).watch();
     }
 
     /** Process ids of every running service, for checks that nothing is left behind. */
@@ -179,6 +240,9 @@ public final class LocalSuite implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        if (labServer != null) {
+            labServer.close();
+        }
         List<ChildProcess> running;
         synchronized (started) {
             running = new ArrayList<>(started);
@@ -186,18 +250,30 @@ public final class LocalSuite implements AutoCloseable {
         Collections.reverse(running);
         for (ChildProcess child : running) {
             try {
-                child.stop(Duration.ofSeconds(20));
+                child.stop("the suite's stop", Duration.ofSeconds(20));
+            } catch (IOException e) {
+                say("could not stop " + child.name + " (pid " + child.pid() + "): " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    private ChildProcess launch(String name, Path jar, List<String> arguments, Path data) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toString()));
-        command.addAll(arguments);
-        ChildProcess child = new ChildProcess(name, command, data.resolve("logs/" + name + ".log"));
+    /**
+     * Starts a service whose arguments are made afresh for each run ({@code fitmon lab restart}
+     * runs them again), ready once {@code readyUrl} answers 200.
+     */
+    private ChildProcess launch(String name, Path jar, Supplier<List<String>> arguments, String readyUrl, Path data)
+            throws IOException {
+        boolean hotPath = name.startsWith("replica-") || name.equals("gateway");
+        Supplier<List<String>> command = () -> {
+            List<String> line = new ArrayList<>(List.of(java));
+            line.addAll(hotPath ? HOT_PATH_JVM_OPTIONS : LIGHT_JVM_OPTIONS);
+            line.addAll(List.of("-jar", jar.toString()));
+            line.addAll(arguments.get());
+            return line;
+        };
+        ChildProcess child = new ChildProcess(name, command, data.resolve("logs/" + name + ".log"), Optional.of(readyUrl));
         say("starting " + name);
         child.start();
         started.add(child);
@@ -211,7 +287,7 @@ public final class LocalSuite implements AutoCloseable {
             Thread.sleep(200);
         }
         if (!Files.exists(data.resolve("keys/public"))) {
-            throw new IOException(name + " failed; see " + child.log + "\n" + child.tail());
+            throw new IOException(name + " failed; see " + child.log + "\n" + child.tail(25));
         }
     }
 
@@ -246,7 +322,9 @@ public final class LocalSuite implements AutoCloseable {
     }
 
     private void say(String line) {
-        out.println("fitmon-local: " + line);
-        out.flush();
+        synchronized (out) {
+            out.println("fitmon-local: " + line);
+            out.flush();
+        }
     }
 }

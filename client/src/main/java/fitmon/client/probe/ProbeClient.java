@@ -156,8 +156,8 @@ public final class ProbeClient {
         return EventSigning.sign(new Event(credentials.probeId(), tag, seq, ts, data.deepCopy(), null), signer);
     }
 
-    /** The request body: one envelope, or {@code {"events":[...]}}. */
-    static byte[] body(List<Event> events) {
+    /** The publish request body: one envelope, or {@code {"events":[...]}}. */
+    public static byte[] body(List<Event> events) {
         if (events.size() == 1) {
             return EventJson.toBytes(events.get(0));
         }

@@ -15,11 +15,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import fitmon.client.cli.CliRun;
+import fitmon.client.cli.ExitCodes;
 import fitmon.client.http.ApiKey;
 import fitmon.client.http.GatewayClient;
+import fitmon.client.probe.ProbeClient;
+import fitmon.client.probe.PublishResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The README's one command, {@code ./fitmon-local}, from a fresh clone of this repository: it
  * builds, starts everything on the default ports, the demo probe's events reach every replica
  * through the gateway, SIGTERM stops every process, and a second start keeps the registry's state,
- * the probe's identity and every replica's log, restored from its own data directory.
+ * the probe's identity and every replica's log, restored from its own data directory. On that second
+ * run (one suite start serves both, as a start takes minutes here), a replica and the demo probe
+ * die by {@code kill -9}: the suite reports each and goes on, the other replicas go on ordering,
+ * and {@code fitmon lab restart} brings the replica back to the others' state digest.
  */
 class LocalSuiteIT {
 
@@ -117,10 +125,77 @@ class LocalSuiteIT {
                 assertThat(next.at("/event/seq").asLong()).as("replica %d probe SEQ", i).isGreaterThan(lastSeqBefore);
                 assertThat(withoutReplica(newer.get(i), 1)).isEqualTo(withoutReplica(newer.get(0), 1));
             }
+
+            aReplicaAndTheDemoProbeDieTheSuiteGoesOnAndLabRestartBringsTheReplicaBack(second, clone);
         } finally {
             second.stop();
         }
         second.assertNothingLeft();
+    }
+
+    /**
+     * {@code kill -9} of replica 1, then of the demo probe: the suite reports each (exit code, log,
+     * last lines) and keeps running; events published through the gateway are still ordered;
+     * {@code fitmon lab} refuses an unknown replica and a service already down; {@code fitmon lab
+     * restart 1} starts replica 1 again and, as ordering goes on, it reaches the others' state digest.
+     */
+    private static void aReplicaAndTheDemoProbeDieTheSuiteGoesOnAndLabRestartBringsTheReplicaBack(Run run, Path clone)
+            throws Exception {
+        Path data = clone.resolve(".fitmon-local");
+        ProbeClient probe = ProbeClient.open(data.resolve("demo-probe"),
+                GatewayClient.builder("http://127.0.0.1:" + PORTS.gateway()).build());
+
+        ProcessHandle replica1 = run.service("--fitmon.broker.replica-id=1");
+        replica1.destroyForcibly();
+        run.awaitLine("replica-1 stopped by itself: exit code 137 (SIGKILL); log " + data.resolve("logs/replica-1.log")
+                + ", last lines:", Duration.ofMinutes(1));
+        assertOrdered(probe.publish("demo.host", JSON.readTree("{\"lab\":\"replica 1 killed\"}")));
+
+        ProcessHandle demoProbe = run.service(" demo-probe ");
+        demoProbe.destroyForcibly();
+        run.awaitLine("demo-probe stopped by itself: exit code 137 (SIGKILL)", Duration.ofMinutes(1));
+        assertOrdered(probe.publish("demo.host", JSON.readTree("{\"lab\":\"demo probe killed\"}")));
+        assertThat(run.process.isAlive()).as("the suite after two kills:\n" + run.output()).isTrue();
+        assertThat(run.output()).doesNotContain("fitmon-local: stopping");
+
+        CliRun unknown = CliRun.run(Map.of(), "lab", "--data", data.toString(), "kill", "7");
+        assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(unknown.err()).contains("no service '7' in this suite: one of registry, replica-0, replica-1, replica-2,"
+                + " replica-3, gateway, console, demo-probe");
+        CliRun down = CliRun.run(Map.of(), "lab", "--data", data.toString(), "kill", "demo-probe");
+        assertThat(down.exitCode()).as(down.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(down.err()).contains("demo-probe is already down: exit code 137 (SIGKILL)");
+        CliRun status = CliRun.run(Map.of(), "lab", "--data", data.toString(), "status");
+        assertThat(status.out()).contains("replica-1   down     exit code 137 (SIGKILL)", "replica-0   running");
+
+        CliRun restart = CliRun.run(Map.of(), "lab", "--data", data.toString(), "restart", "1");
+        assertThat(restart.exitCode()).as(restart.toString()).isZero();
+        assertThat(restart.out()).contains("replica-1 restarted");
+        assertThat(run.service("--fitmon.broker.replica-id=1").pid()).isNotEqualTo(replica1.pid());
+
+        // the restarted replica catches up by state transfer as the others go on ordering
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        int published = 0;
+        while (true) {
+            assertOrdered(probe.publish("demo.host", JSON.readTree("{\"lab\":\"after the restart\",\"n\":" + published++ + "}")));
+            List<String> states = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> response = get("http://127.0.0.1:" + PORTS.replicaHttp(i) + "/api/v1/replica");
+                JsonNode replica = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+                states.add(replica == null ? "no answer" : replica.get("lastConsensusId").asLong() + " "
+                        + replica.get("digest").asString());
+            }
+            if (published >= 3 && states.stream().distinct().count() == 1) {
+                break;
+            }
+            assertThat(System.nanoTime()).as("replica 1 at the others' state digest; consensus id and digest of "
+                    + "replicas 0-3: %s", states).isLessThan(deadline);
+            Thread.sleep(1000);
+        }
+    }
+
+    private static void assertOrdered(PublishResult result) {
+        assertThat(result.status()).as("publish through the gateway: %s", result).isEqualTo(PublishResult.Status.APPENDED);
     }
 
     private static GatewayClient admin(Path clone) throws IOException {
@@ -288,6 +363,14 @@ class LocalSuiteIT {
 
         String output() {
             return String.join("\n", lines);
+        }
+
+        /** The one running service of this suite whose command line contains {@code text}. */
+        ProcessHandle service(String text) {
+            List<ProcessHandle> matches = process.descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains(text)).toList();
+            assertThat(matches).as("services of the suite whose command line contains '%s'", text).hasSize(1);
+            return matches.get(0);
         }
 
         void awaitLine(String text, Duration timeout) throws InterruptedException {

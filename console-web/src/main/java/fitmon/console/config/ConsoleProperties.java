@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the console server ({@code fitmon.console.*}).
@@ -12,11 +13,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param gatewayUrl     where {@code /api/**} is forwarded (scheme, host, port; no path)
  * @param connectTimeout how long to wait for a connection to the gateway
  * @param requestTimeout how long to wait for the gateway's answer (ordered commands wait for f+1 replicas)
+ * @param maxBodySize    largest body of a signed {@code /api/**} request (forwarded to the gateway,
+ *                       whose own limit is the same by default); larger → 413 {@code BODY_TOO_LARGE}
+ * @param maxPublicBodySize largest body of any other request; larger → 413 {@code BODY_TOO_LARGE}
  */
 @ConfigurationProperties("fitmon.console")
 public record ConsoleProperties(@DefaultValue("http://127.0.0.1:8081") URI gatewayUrl,
                                 @DefaultValue("2s") Duration connectTimeout,
-                                @DefaultValue("60s") Duration requestTimeout) {
+                                @DefaultValue("60s") Duration requestTimeout,
+                                @DefaultValue("8MB") DataSize maxBodySize,
+                                @DefaultValue("64KB") DataSize maxPublicBodySize) {
 
     public ConsoleProperties {
         if (gatewayUrl.getScheme() == null || gatewayUrl.getHost() == null) {

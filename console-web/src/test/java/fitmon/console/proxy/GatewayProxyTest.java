@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.sun.net.httpserver.HttpServer;
 import fitmon.console.ConsoleApplication;
 import fitmon.testkit.FreePorts;
+import fitmon.testkit.StreamedUpload;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,5 +143,39 @@ class GatewayProxyTest {
         assertThat(page.body()).contains("id=\"signin-form\"").contains("type=\"module\"");
         assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
                 .contains("script-src 'self'");
+    }
+
+    @Test
+    void aSignedBodyStreamedPastTheLimitIsRefusedBeforeTheClientFinishesSending() throws Exception {
+        SEEN.clear();
+        // 64 MiB, chunked: the console must neither hold it nor forward it
+        StreamedUpload.Answer answer = StreamedUpload.chunked(port(console), "POST", "/api/v1/channels",
+                Map.of("X-Signature", "00", "Content-Type", "application/json"), 64L << 20);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(413);
+        assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
+        assertThat(answer.body()).contains("\"code\":\"BODY_TOO_LARGE\"");
+        assertThat(answer.bodyCompleted()).as("answered before the body ended").isFalse();
+    }
+
+    @Test
+    void anUnsignedBodyPastTheSmallLimitIsRefusedOnItsDeclaredLength() throws Exception {
+        StreamedUpload.Answer answer = StreamedUpload.declared(port(console), "POST", "/api/v1/enrollments",
+                Map.of("Content-Type", "application/json"), 64 * 1024 + 1, 0);
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.body()).contains("\"code\":\"BODY_TOO_LARGE\"");
+    }
+
+    @Test
+    void errorsSpringOrTomcatRaiseAreProblemJson() throws Exception {
+        for (String[] call : new String[][] {{"TRACE", "/api/v1/channels", "405"}, {"TRACE", "/", "405"},
+                {"GET", "/no-such-page.js", "404"}, {"DELETE", "/index.html", "405"}}) {
+            HttpResponse<String> response = BROWSER.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port(console) + call[1]))
+                    .method(call[0], HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(call[0] + " " + call[1]).isEqualTo(Integer.parseInt(call[2]));
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).as(call[0] + " " + call[1])
+                    .startsWith("application/problem+json");
+            assertThat(response.body()).contains("\"code\":");
+        }
     }
 }

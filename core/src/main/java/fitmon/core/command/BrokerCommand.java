@@ -5,5 +5,6 @@ package fitmon.core.command;
  * state machine; the gateway builds them, {@link CommandCodec} carries them to every replica.
  */
 public sealed interface BrokerCommand
-        permits CreateChannel, DeleteChannel, RegisterProbe, Subscribe, Unsubscribe, Publish, Touch, Tick {
+        permits CreateChannel, DeleteChannel, RegisterProbe, Subscribe, Unsubscribe, Publish, Touch, Tick,
+        RevokeCertificate {
 }

@@ -1,5 +1,6 @@
 package fitmon.core.command;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,8 @@ import fitmon.core.wire.WireWriter;
 /**
  * The binary encoding of {@link BrokerCommand}s: a magic byte, a version byte, a type byte, then
  * the fields in declaration order. Decoding refuses anything not produced by {@link #encode}.
+ * New commands get a new type byte within the same version, so every command encoded before
+ * keeps its bytes; a replica built before a type existed refuses it as an unknown type.
  */
 public final class CommandCodec {
 
@@ -20,6 +23,9 @@ public final class CommandCodec {
     public static final int MAX_CERTIFICATE_BYTES = 16 * 1024;
     public static final int MAX_EVENT_BYTES = 64 * 1024;
     public static final int MAX_BATCH = 1000;
+    /** RFC 5280 serials are at most 20 octets; a little room for the sign byte and foreign CAs. */
+    public static final int MAX_SERIAL_BYTES = 32;
+    public static final int MAX_REASON_BYTES = 256;
 
     private static final int CREATE = 1;
     private static final int DELETE = 2;
@@ -29,6 +35,7 @@ public final class CommandCodec {
     private static final int PUBLISH = 6;
     private static final int TOUCH = 7;
     private static final int TICK = 8;
+    private static final int REVOKE = 9;
 
     private CommandCodec() {
     }
@@ -55,6 +62,9 @@ public final class CommandCodec {
             w.writeByte(TOUCH).writeString(t.tag());
         } else if (command instanceof Tick) {
             w.writeByte(TICK);
+        } else if (command instanceof RevokeCertificate v) {
+            w.writeByte(REVOKE).writeBytes(v.serial().toByteArray()).writeString(v.kind().name())
+                    .writeLong(v.notAfterMillis()).writeString(v.reason());
         } else {
             throw new IllegalArgumentException("unknown command " + command);
         }
@@ -101,9 +111,27 @@ public final class CommandCodec {
             }
             case TOUCH -> new Touch(r.readString(MAX_TAG_BYTES));
             case TICK -> new Tick();
+            case REVOKE -> {
+                BigInteger serial = serial(r.readBytes(MAX_SERIAL_BYTES));
+                String kindName = r.readString(MAX_TAG_BYTES);
+                CertificateKind kind = CertificateKind.fromName(kindName);
+                if (kind == null) {
+                    throw new WireFormatException("unknown certificate kind " + kindName);
+                }
+                yield new RevokeCertificate(serial, kind, r.readLong(), r.readString(MAX_REASON_BYTES));
+            }
             default -> throw new WireFormatException("unknown command type " + type);
         };
         r.expectEnd();
         return command;
+    }
+
+    private static BigInteger serial(byte[] bytes) {
+        BigInteger serial = bytes.length == 0 ? BigInteger.ZERO : new BigInteger(bytes);
+        // positive, and in the one encoding encode() writes (no extra leading bytes)
+        if (serial.signum() <= 0 || !java.util.Arrays.equals(serial.toByteArray(), bytes)) {
+            throw new WireFormatException("a certificate serial must be a positive integer in its shortest encoding");
+        }
+        return serial;
     }
 }

@@ -29,5 +29,9 @@ public enum RejectReason {
     SIGNATURE_REQUIRED,
     SIGNATURE_INVALID,
     SEQ_NOT_INCREASING,
-    WRONG_DELIVERY_PATH
+    WRONG_DELIVERY_PATH,
+    /** The certificate (a probe's or a gateway's) is in the replicas' revoked set. */
+    CERTIFICATE_REVOKED,
+    /** The revoked set holds its maximum of unexpired certificates. */
+    REVOCATION_LIMIT_REACHED
 }

@@ -1,5 +1,6 @@
 package fitmon.core.crypto;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -10,11 +11,24 @@ import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.ECGenParameterSpec;
 
-/** Signs messages with one private key and one algorithm (a probe's side). */
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * Signs messages with one private key and one algorithm (a probe's side, and a gateway's for its
+ * commands). Thread-safe.
+ *
+ * <p>Ed25519 signs with BouncyCastle: on Java 17 the JDK's implementation is about eight times
+ * slower, and Ed25519 signatures are deterministic (RFC 8032), so both produce the same bytes. ECDSA
+ * and RSA sign with the JDK providers.
+ */
 public final class MessageSigner {
 
     private final SignatureAlgorithm algorithm;
     private final PrivateKey key;
+    /** The key as BouncyCastle reads it, for Ed25519 keys whose encoding is available; else null. */
+    private final Ed25519PrivateKeyParameters ed25519;
 
     public MessageSigner(SignatureAlgorithm algorithm, PrivateKey key) {
         if (!algorithm.keyAlgorithm().equals(normalise(key.getAlgorithm())) || !fits(algorithm, key)) {
@@ -24,6 +38,25 @@ public final class MessageSigner {
         }
         this.algorithm = algorithm;
         this.key = key;
+        this.ed25519 = algorithm == SignatureAlgorithm.ED25519 ? bouncyCastleKey(key) : null;
+    }
+
+    /** Null for a key that does not expose its PKCS#8 encoding (a hardware token): the JDK signs then. */
+    private static Ed25519PrivateKeyParameters bouncyCastleKey(PrivateKey key) {
+        byte[] pkcs8 = key.getEncoded();
+        if (pkcs8 == null) {
+            return null;
+        }
+        try {
+            return PrivateKeyFactory.createKey(pkcs8) instanceof Ed25519PrivateKeyParameters p ? p : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether signatures are made by BouncyCastle (Ed25519 keys whose encoding is readable). */
+    boolean signsWithBouncyCastle() {
+        return ed25519 != null;
     }
 
     public SignatureAlgorithm algorithm() {
@@ -31,6 +64,11 @@ public final class MessageSigner {
     }
 
     public byte[] sign(byte[] message) {
+        if (ed25519 != null) {
+            byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
+            ed25519.sign(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
+            return signature;
+        }
         try {
             Signature signer = Signature.getInstance(VerificationKey.jcaAlgorithm(algorithm));
             signer.initSign(key);

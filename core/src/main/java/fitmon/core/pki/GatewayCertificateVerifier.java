@@ -1,6 +1,7 @@
 package fitmon.core.pki;
 
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
@@ -21,8 +22,8 @@ import fitmon.core.crypto.VerificationKey;
  */
 public final class GatewayCertificateVerifier {
 
-    /** A verified gateway: its name (subject CN), key and end of validity. */
-    public record Gateway(String name, VerificationKey key, long notBeforeMillis, long notAfterMillis) {
+    /** A verified gateway: its name (subject CN), key, validity and certificate serial number. */
+    public record Gateway(String name, VerificationKey key, long notBeforeMillis, long notAfterMillis, BigInteger serial) {
     }
 
     private static final int MAX_REMEMBERED = 1024;
@@ -36,6 +37,25 @@ public final class GatewayCertificateVerifier {
 
     /** @throws CertificateRejectedException naming the failed check */
     public Gateway verify(byte[] der, long atMillis) throws CertificateRejectedException {
+        Gateway gateway = certified(der);
+        if (atMillis < gateway.notBeforeMillis()) {
+            throw new CertificateRejectedException(CertificateRejectedException.Reason.NOT_YET_VALID,
+                    "gateway certificate of " + gateway.name() + " is not valid yet");
+        }
+        if (atMillis > gateway.notAfterMillis()) {
+            throw new CertificateRejectedException(CertificateRejectedException.Reason.EXPIRED,
+                    "gateway certificate of " + gateway.name() + " has expired");
+        }
+        return gateway;
+    }
+
+    /**
+     * Every check but the validity period: a gateway certificate issued by the CA, whenever. For
+     * work ahead of ordering, where the agreed time is not known yet.
+     *
+     * @throws CertificateRejectedException naming the failed check
+     */
+    public Gateway certified(byte[] der) throws CertificateRejectedException {
         Object known = parsed.get(fingerprint(der));
         if (known == null) {
             known = parse(der);
@@ -47,16 +67,7 @@ public final class GatewayCertificateVerifier {
         if (known instanceof CertificateRejectedException rejected) {
             throw new CertificateRejectedException(rejected.reason(), rejected.getMessage());
         }
-        Gateway gateway = (Gateway) known;
-        if (atMillis < gateway.notBeforeMillis()) {
-            throw new CertificateRejectedException(CertificateRejectedException.Reason.NOT_YET_VALID,
-                    "gateway certificate of " + gateway.name() + " is not valid yet");
-        }
-        if (atMillis > gateway.notAfterMillis()) {
-            throw new CertificateRejectedException(CertificateRejectedException.Reason.EXPIRED,
-                    "gateway certificate of " + gateway.name() + " has expired");
-        }
-        return gateway;
+        return (Gateway) known;
     }
 
     private Object parse(byte[] der) {
@@ -85,7 +96,8 @@ public final class GatewayCertificateVerifier {
                 return new CertificateRejectedException(CertificateRejectedException.Reason.UNSUPPORTED_KEY,
                         "gateway keys must be Ed25519");
             }
-            return new Gateway(name, key, cert.getNotBefore().getTime(), cert.getNotAfter().getTime());
+            return new Gateway(name, key, cert.getNotBefore().getTime(), cert.getNotAfter().getTime(),
+                    cert.getSerialNumber());
         } catch (GeneralSecurityException e) {
             return new CertificateRejectedException(CertificateRejectedException.Reason.UNSUPPORTED_KEY, e.getMessage());
         }

@@ -44,7 +44,10 @@ class CommandCodecTest {
             new Publish("t", List.of(utf8("{}"))),
             new Touch("net.rtt"),
             new Touch(""),
-            new Tick());
+            new Tick(),
+            new RevokeCertificate(new java.math.BigInteger("1f3a9c0d", 16), CertificateKind.PROBE, 1_790_000_000_000L, "key stolen"),
+            new RevokeCertificate(java.math.BigInteger.ONE, CertificateKind.GATEWAY, Long.MAX_VALUE, ""),
+            new RevokeCertificate(java.math.BigInteger.ONE.shiftLeft(159), CertificateKind.PROBE, Long.MIN_VALUE, "caf\u00e9"));
 
     /** Field-by-field equality, byte arrays by content. */
     static void assertSameCommand(BrokerCommand actual, BrokerCommand expected) {
@@ -83,6 +86,8 @@ class CommandCodecTest {
             assertThat(((Touch) actual).tag()).isEqualTo(e.tag());
         } else if (expected instanceof Tick) {
             assertThat(actual).isEqualTo(expected);
+        } else if (expected instanceof RevokeCertificate) {
+            assertThat(actual).isEqualTo(expected);
         } else {
             fail("no comparison for " + expected);
         }
@@ -101,7 +106,8 @@ class CommandCodecTest {
     @Test
     void everyCommandTypeIsSampled() {
         assertThat(SAMPLES).extracting(Object::getClass).map(Class::getSimpleName).containsAll(
-                List.of("CreateChannel", "DeleteChannel", "RegisterProbe", "Subscribe", "Unsubscribe", "Publish", "Touch", "Tick"));
+                List.of("CreateChannel", "DeleteChannel", "RegisterProbe", "Subscribe", "Unsubscribe", "Publish", "Touch", "Tick",
+                        "RevokeCertificate"));
         for (Class<?> type : BrokerCommand.class.getPermittedSubclasses()) {
             assertThat(SAMPLES).as("a sample of %s", type.getSimpleName()).anyMatch(type::isInstance);
         }
@@ -203,7 +209,7 @@ class CommandCodecTest {
             assertThatThrownBy(() -> CommandCodec.decode(new byte[] {0x46, (byte) version, 8})).isInstanceOf(WireFormatException.class)
                     .hasMessageContaining("unsupported command version " + version);
         }
-        for (int type : new int[] {0, 9, 10, 0x7f, 0x80, 255}) {
+        for (int type : new int[] {0, 10, 11, 0x7f, 0x80, 255}) {
             assertThatThrownBy(() -> CommandCodec.decode(new byte[] {0x46, 1, (byte) type})).isInstanceOf(WireFormatException.class)
                     .hasMessageContaining("unknown command type " + type);
         }
@@ -223,6 +229,25 @@ class CommandCodecTest {
                         .isInstanceOf(WireFormatException.class).hasMessageContaining(n + " unexpected trailing bytes");
             }
         }
+    }
+
+    @Test
+    void aRevocationNamesAPositiveSerialInItsShortestEncodingAndAKnownKind() {
+        byte[][] serials = {{}, {0}, {(byte) 0xff}, {0, 1}, {0, 0, (byte) 0x80}, new byte[CommandCodec.MAX_SERIAL_BYTES + 1]};
+        for (byte[] serial : serials) {
+            byte[] bytes = new WireWriter().writeByte(0x46).writeByte(1).writeByte(9).writeBytes(serial).writeString("PROBE")
+                    .writeLong(0).writeString("").toByteArray();
+            assertThatThrownBy(() -> CommandCodec.decode(bytes)).as("serial %s", HexFormat.of().formatHex(serial))
+                    .isInstanceOf(WireFormatException.class);
+        }
+        byte[] unknownKind = new WireWriter().writeByte(0x46).writeByte(1).writeByte(9).writeBytes(new byte[] {1})
+                .writeString("CONSOLE").writeLong(0).writeString("").toByteArray();
+        assertThatThrownBy(() -> CommandCodec.decode(unknownKind)).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("unknown certificate kind CONSOLE");
+        byte[] longReason = CommandCodec.encode(new RevokeCertificate(java.math.BigInteger.TEN, CertificateKind.PROBE, 0,
+                "r".repeat(CommandCodec.MAX_REASON_BYTES + 1)));
+        assertThatThrownBy(() -> CommandCodec.decode(longReason)).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("outside 0.." + CommandCodec.MAX_REASON_BYTES);
     }
 
     @ParameterizedTest

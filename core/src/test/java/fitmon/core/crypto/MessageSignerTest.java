@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +57,37 @@ class MessageSignerTest {
         assertThat(signer.algorithm()).isEqualTo(alg);
         byte[] signature = signer.sign(MESSAGE);
         assertThat(VerificationKey.of(KEYS.get(alg).getPublic()).verify(alg, MESSAGE, signature)).isTrue();
+    }
+
+    @Test
+    void ed25519SignaturesAreByteForByteTheJdksAndRfc8032s() throws Exception {
+        // RFC 8032, section 7.1, TEST 2: the secret key as a PKCS#8 key of the JDK's own provider
+        byte[] seed = HexFormat.of().parseHex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+        byte[] pkcs8 = concat(HexFormat.of().parseHex("302e020100300506032b657004220420"), seed);
+        PrivateKey key = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        byte[] message = {0x72};
+        MessageSigner signer = new MessageSigner(SignatureAlgorithm.ED25519, key);
+        assertThat(signer.signsWithBouncyCastle()).isTrue();
+        assertThat(new MessageSigner(SignatureAlgorithm.ES256, KEYS.get(SignatureAlgorithm.ES256).getPrivate())
+                .signsWithBouncyCastle()).isFalse();
+        byte[] signature = signer.sign(message);
+        assertThat(HexFormat.of().formatHex(signature)).isEqualTo("92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223"
+                + "ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00");
+        for (int i = 0; i < 20; i++) {
+            byte[] random = new byte[i * 37];
+            ThreadLocalRandom.current().nextBytes(random);
+            PrivateKey fresh = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519).getPrivate();
+            Signature jdk = Signature.getInstance("Ed25519");
+            jdk.initSign(fresh);
+            jdk.update(random);
+            assertThat(new MessageSigner(SignatureAlgorithm.ED25519, fresh).sign(random)).isEqualTo(jdk.sign());
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     @Test

@@ -36,6 +36,8 @@ class GatewayCertificateVerifierTest {
         assertThat(gw.key().spki()).isEqualTo(keys.getPublic().getEncoded());
         assertThat(gw.notBeforeMillis()).isEqualTo(FROM.toEpochMilli());
         assertThat(gw.notAfterMillis()).isEqualTo(TO.toEpochMilli());
+        assertThat(gw.serial()).isEqualTo(((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(cert))).getSerialNumber());
         byte[] message = "command".getBytes(StandardCharsets.UTF_8);
         assertThat(gw.key().verify(SignatureAlgorithm.ED25519, message,
                 new MessageSigner(SignatureAlgorithm.ED25519, keys.getPrivate()).sign(message))).isTrue();

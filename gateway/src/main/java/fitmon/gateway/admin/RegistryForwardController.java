@@ -8,6 +8,7 @@ import fitmon.gateway.auth.AuthenticatedPrincipal;
 import fitmon.gateway.problem.ApiProblem;
 import fitmon.gateway.registry.RegistryClient;
 import fitmon.gateway.registry.RegistryUnavailableException;
+import fitmon.gateway.revocation.RevocationOrdering;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,7 +23,8 @@ import org.springframework.web.util.UrlPathHelper;
  * Principal, key, role, group, enrollment, certificate and token administration live in the
  * registry; the gateway authenticates the caller and forwards the call with the caller's name.
  * The registry decides what that principal may do (administration needs an ADMIN principal) and
- * its answer, success or problem, is passed back unchanged.
+ * its answer, success or problem, is passed back unchanged (a certificate revocation the registry
+ * accepted is then ordered to the replicas, see {@link RevocationOrdering}).
  */
 @RestController
 @Tag(name = "administration", description = "served by the registry; see registry-service/README.md for bodies")
@@ -31,9 +33,11 @@ public class RegistryForwardController {
     private static final Pattern SAFE_PATH = Pattern.compile("/api/v1(/(?!\\.+(/|$))[A-Za-z0-9._:-]+)+");
 
     private final RegistryClient registry;
+    private final RevocationOrdering revocations;
 
-    public RegistryForwardController(RegistryClient registry) {
+    public RegistryForwardController(RegistryClient registry, RevocationOrdering revocations) {
         this.registry = registry;
+        this.revocations = revocations;
     }
 
     @RequestMapping({"/api/v1/principals", "/api/v1/principals/**", "/api/v1/enrollments", "/api/v1/enrollments/**",
@@ -55,7 +59,8 @@ public class RegistryForwardController {
                 ? p.name() : null;
         byte[] body = request.getInputStream().readAllBytes();
         try {
-            return registry.forward(method, pathAndQuery, principal, body, request.getContentType());
+            return revocations.afterRegistryAnswer(method, path,
+                    registry.forward(method, pathAndQuery, principal, body, request.getContentType()));
         } catch (RegistryUnavailableException e) {
             throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "REGISTRY_UNAVAILABLE",
                     "the registry cannot be reached right now; retry shortly", Map.of("Retry-After", "5"));

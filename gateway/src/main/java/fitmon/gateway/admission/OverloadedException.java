@@ -9,7 +9,11 @@ public class OverloadedException extends RuntimeException {
     private final Duration retryAfter;
 
     public OverloadedException(int queued, Duration retryAfter) {
-        super(queued + " requests already wait for a slot; retry after " + retryAfter.toSeconds() + " s");
+        this(queued + " requests already wait for a slot; retry after " + retryAfter.toSeconds() + " s", retryAfter);
+    }
+
+    public OverloadedException(String message, Duration retryAfter) {
+        super(message);
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     }
 

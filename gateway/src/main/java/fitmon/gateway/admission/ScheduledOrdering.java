@@ -38,24 +38,46 @@ public class ScheduledOrdering {
     }
 
     public CommandResult execute(AuthenticatedPrincipal principal, BrokerCommand command, boolean unordered) {
+        return await(submit(priorityOf(principal), command, unordered));
+    }
+
+    /** The principal's role priority, clamped to the scheduler's range. */
+    public static int priorityOf(AuthenticatedPrincipal principal) {
+        return Math.max(PriorityScheduler.MIN_PRIORITY, Math.min(PriorityScheduler.MAX_PRIORITY, principal.priority()));
+    }
+
+    /**
+     * Queues a command by priority and returns at once.
+     *
+     * @throws ApiProblem 503 while the gateway is not connected, 429 when too many commands wait
+     */
+    public CompletableFuture<CommandResult> submit(int priority, BrokerCommand command, boolean unordered) {
         if (!ordering.ready()) {
             throw unavailable(ordering.waitingFor());
         }
-        CompletableFuture<CommandResult> result;
         try {
-            result = scheduler.submit(Math.max(1, Math.min(100, principal.priority())),
-                    () -> ordering.submit(command, unordered));
+            return scheduler.submit(priority, () -> ordering.submit(command, unordered));
         } catch (OverloadedException e) {
-            long seconds = Math.max(1, e.retryAfter().toSeconds());
-            throw new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "OVERLOADED",
-                    "the gateway is saturated; retry after " + seconds + " s", Map.of("Retry-After", Long.toString(seconds)));
+            throw overloaded(e);
         }
+    }
+
+    /** The 429 a caller gets when ordering does not keep up, with when to try again. */
+    public static ApiProblem overloaded(OverloadedException e) {
+        long seconds = Math.max(1, e.retryAfter().toSeconds());
+        return new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "OVERLOADED",
+                "the gateway is saturated: " + e.getMessage(), Map.of("Retry-After", Long.toString(seconds)));
+    }
+
+    /** Waits for a submitted command's result; every failure becomes a problem the caller can act on. */
+    public CommandResult await(CompletableFuture<CommandResult> result) {
         try {
             return result.get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("the request was interrupted");
         } catch (TimeoutException e) {
+            result.cancel(false); // not sent yet: never will be; out already: its answer is dropped
             throw timedOut();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
@@ -64,6 +86,9 @@ public class ScheduledOrdering {
             }
             if (cause instanceof OrderingUnavailableException u) {
                 throw unavailable(u.getMessage());
+            }
+            if (cause instanceof ApiProblem problem) {
+                throw problem;
             }
             throw new ApiProblem(HttpStatus.BAD_GATEWAY, "REPLICAS_DISAGREE",
                     "the replicas did not return f+1 matching replies: " + cause);

@@ -80,6 +80,19 @@ public final class TokenBucketLimiter {
         }
     }
 
+    /**
+     * Gives back one permit taken by {@link #tryAcquire} (never above {@code burst}), for a request
+     * that turned out not to count against this key.
+     */
+    public void refund(String key) {
+        Bucket bucket = buckets.get(Objects.requireNonNull(key, "key"));
+        if (bucket != null) {
+            synchronized (bucket) {
+                bucket.tokens = Math.min(burst, bucket.tokens + 1);
+            }
+        }
+    }
+
     /** Buckets currently kept. */
     public int trackedPrincipals() {
         return buckets.size();

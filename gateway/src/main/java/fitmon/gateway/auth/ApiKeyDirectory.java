@@ -1,9 +1,7 @@
 package fitmon.gateway.auth;
 
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import fitmon.gateway.registry.ApiKeyRecord;
 import fitmon.gateway.registry.RegistryClient;
@@ -12,15 +10,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * API keys as the registry knows them, reused for {@code fitmon.gateway.registry.cache-ttl} so the
- * registry is not asked on every request. Unknown keys are remembered too (a flood of made-up ids
- * must not become a flood of registry calls); failures to reach the registry are not.
+ * registry is not asked on every request. Two bounded caches, each dropping its least recently
+ * used entry when full: known keys ({@code max-cached-keys}), and key ids the registry does not
+ * know ({@code max-unknown-keys}, remembered for {@code unknown-key-ttl}), so a flood of made-up
+ * ids neither becomes a flood of registry calls for a repeated id nor pushes real keys out.
+ * Failures to reach the registry are not remembered.
  */
 @Component
 public class ApiKeyDirectory {
 
-    private static final int MAX_ENTRIES = 100_000;
-
-    private record Entry(Optional<ApiKeyRecord> key, byte[] signingKey, long fetchedAtNanos) {
+    private record Entry(ApiKeyRecord key, byte[] signingKey, long fetchedAtNanos) {
     }
 
     /** A usable key: its record and decoded HMAC signing key. */
@@ -29,11 +28,16 @@ public class ApiKeyDirectory {
 
     private final RegistryClient registry;
     private final long ttlNanos;
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final long unknownTtlNanos;
+    private final LruCache<String, Entry> known;
+    private final LruCache<String, Long> unknown;
 
     public ApiKeyDirectory(RegistryClient registry, RegistryProperties properties) {
         this.registry = registry;
         this.ttlNanos = properties.cacheTtl().toNanos();
+        this.unknownTtlNanos = properties.unknownKeyTtl().toNanos();
+        this.known = new LruCache<>(properties.maxCachedKeys());
+        this.unknown = new LruCache<>(properties.maxUnknownKeys());
     }
 
     /**
@@ -41,27 +45,40 @@ public class ApiKeyDirectory {
      * thing it waits for, and a cached answer would refuse its first registration for a while.
      */
     private static boolean awaitingCertificate(Entry entry) {
-        return entry.key().map(k -> "PROBE".equals(k.kind()) && k.certificate() == null).orElse(false);
+        return "PROBE".equals(entry.key().kind()) && entry.key().certificate() == null;
     }
 
     /** @throws fitmon.gateway.registry.RegistryUnavailableException when the registry cannot say */
     public Optional<Resolved> lookup(String keyId) {
         long now = System.nanoTime();
-        Entry entry = entries.get(keyId);
-        if (entry == null || now - entry.fetchedAtNanos() > ttlNanos || awaitingCertificate(entry)) {
-            Optional<ApiKeyRecord> key = registry.apiKey(keyId);
-            byte[] signingKey = key.map(k -> k.signingKey() == null ? new byte[0] : Base64.getDecoder().decode(k.signingKey()))
-                    .orElse(null);
-            entry = new Entry(key, signingKey, now);
-            if (entries.size() >= MAX_ENTRIES) {
-                entries.values().removeIf(e -> now - e.fetchedAtNanos() > ttlNanos);
-                if (entries.size() >= MAX_ENTRIES) {
-                    entries.clear();
-                }
-            }
-            entries.put(keyId, entry);
+        Entry entry = known.get(keyId);
+        if (entry != null && now - entry.fetchedAtNanos() <= ttlNanos && !awaitingCertificate(entry)) {
+            return Optional.of(new Resolved(entry.key(), entry.signingKey()));
         }
-        Entry found = entry;
-        return found.key().map(k -> new Resolved(k, found.signingKey()));
+        Long unknownSince = unknown.get(keyId);
+        if (entry == null && unknownSince != null && now - unknownSince <= unknownTtlNanos) {
+            return Optional.empty();
+        }
+        Optional<ApiKeyRecord> fetched = registry.apiKey(keyId);
+        if (fetched.isEmpty()) {
+            known.remove(keyId);
+            unknown.put(keyId, now);
+            return Optional.empty();
+        }
+        ApiKeyRecord key = fetched.get();
+        byte[] signingKey = key.signingKey() == null ? new byte[0] : Base64.getDecoder().decode(key.signingKey());
+        unknown.remove(keyId);
+        known.put(keyId, new Entry(key, signingKey, now));
+        return Optional.of(new Resolved(key, signingKey));
+    }
+
+    /** Known keys cached now. */
+    int knownKeys() {
+        return known.size();
+    }
+
+    /** Unknown key ids remembered now. */
+    int unknownKeys() {
+        return unknown.size();
     }
 }

@@ -19,8 +19,8 @@ class NonceStoreConfiguration {
             if (template == null) {
                 throw new IllegalStateException("fitmon.gateway.auth.nonce-store=redis needs spring.data.redis.* settings");
             }
-            return new RedisNonceStore(template);
+            return new RedisNonceStore(template, RedisNonceStore.DEFAULT_PREFIX, properties.maxNoncesPerKey());
         }
-        return new InMemoryNonceStore(properties.maxNonces(), System::nanoTime);
+        return new InMemoryNonceStore(properties.maxNonces(), properties.maxNoncesPerKey(), System::nanoTime);
     }
 }

@@ -8,9 +8,13 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import fitmon.core.auth.RequestSigning;
+import fitmon.gateway.admission.ClientPermit;
+import fitmon.gateway.admission.PrincipalRateLimit;
+import fitmon.gateway.auth.nonce.NonceQuotaExceededException;
 import fitmon.gateway.auth.nonce.NonceStore;
 import fitmon.gateway.auth.nonce.NonceStoreFullException;
 import fitmon.gateway.auth.nonce.NonceStoreUnavailableException;
+import fitmon.gateway.limits.BodyLimitFilter;
 import fitmon.gateway.problem.ApiProblem;
 import fitmon.gateway.problem.ProblemWriter;
 import fitmon.gateway.registry.ApiKeyRecord;
@@ -39,14 +43,19 @@ public class RequestAuthenticationFilter extends OncePerRequestFilter {
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9._~-]{8,128}");
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
 
+    /** Set once the signature is verified: the request is the named principal's (whatever it gets next). */
+
     private final ApiKeyDirectory keys;
     private final NonceStore nonces;
+    private final PrincipalRateLimit rateLimit;
     private final AuthProperties properties;
     private final Duration nonceTtl;
 
-    public RequestAuthenticationFilter(ApiKeyDirectory keys, NonceStore nonces, AuthProperties properties) {
+    public RequestAuthenticationFilter(ApiKeyDirectory keys, NonceStore nonces, PrincipalRateLimit rateLimit,
+                                       AuthProperties properties) {
         this.keys = keys;
         this.nonces = nonces;
+        this.rateLimit = rateLimit;
         this.properties = properties;
         this.nonceTtl = properties.clockSkew().multipliedBy(2);
     }
@@ -101,12 +110,12 @@ public class RequestAuthenticationFilter extends OncePerRequestFilter {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "INVALID_NONCE",
                     "X-Nonce must be 8 to 128 characters of A-Z a-z 0-9 . _ ~ -");
         }
+        // the key first: an unknown or revoked key costs no body read
+        ApiKeyDirectory.Resolved key = resolve(keyId);
         byte[] body = CachedBodyRequest.readBody(request, properties.maxBodySize().toBytes());
         if (body == null) {
-            throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "BODY_TOO_LARGE",
-                    "request bodies are limited to " + properties.maxBodySize().toBytes() + " bytes");
+            throw BodyLimitFilter.tooLarge(properties.maxBodySize().toBytes());
         }
-        ApiKeyDirectory.Resolved key = resolve(keyId);
         String pathAndQuery = request.getQueryString() == null ? request.getRequestURI()
                 : request.getRequestURI() + "?" + request.getQueryString();
         if (!RequestSigning.verify(key.signingKey(), request.getMethod(), pathAndQuery, timestamp, nonce, body, signature)) {
@@ -114,6 +123,9 @@ public class RequestAuthenticationFilter extends OncePerRequestFilter {
                     "X-Signature does not match the request (signed: method, path with query, X-Timestamp, X-Nonce, "
                             + "SHA-256 of the body)");
         }
+        ClientPermit.release(request);
+        // the rate before the nonce: a request over the rate must not take a place in the nonce store
+        rateLimit.admit(key.record().principal());
         claimNonce(keyId, nonce);
         CachedBodyRequest wrapped = new CachedBodyRequest(request, body);
         wrapped.setAttribute(AuthenticatedPrincipal.ATTRIBUTE, AuthenticatedPrincipal.of(key.record()));
@@ -161,6 +173,9 @@ public class RequestAuthenticationFilter extends OncePerRequestFilter {
         boolean fresh;
         try {
             fresh = nonces.claim(keyId, nonce, nonceTtl);
+        } catch (NonceQuotaExceededException e) {
+            throw new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "NONCE_QUOTA_EXCEEDED", e.getMessage(),
+                    java.util.Map.of("Retry-After", Long.toString(Math.max(1, nonceTtl.toSeconds() / 10))));
         } catch (NonceStoreFullException | NonceStoreUnavailableException e) {
             throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "NONCE_STORE_UNAVAILABLE",
                     "the gateway cannot record nonces right now; retry shortly", java.util.Map.of("Retry-After", "5"));

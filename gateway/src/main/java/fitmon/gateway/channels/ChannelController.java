@@ -47,7 +47,7 @@ public class ChannelController {
         this.classes = classes;
     }
 
-    @PostMapping
+    @PostMapping(consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create a channel (ordered); needs ADMIN on its TAG")
     public ResponseEntity<CreateChannelRequest> create(@RequestBody CreateChannelRequest body, HttpServletRequest request) {
         CreateChannel command = toCommand(body);

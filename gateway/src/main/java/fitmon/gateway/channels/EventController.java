@@ -6,8 +6,9 @@ import java.util.List;
 import fitmon.core.channel.ChannelClass;
 import fitmon.core.command.CommandResult;
 import fitmon.core.command.EventOutcome;
-import fitmon.core.command.Publish;
 import fitmon.core.command.RejectReason;
+import fitmon.gateway.admission.GroupCommit;
+import fitmon.gateway.admission.OverloadedException;
 import fitmon.gateway.admission.ScheduledOrdering;
 import fitmon.gateway.auth.Action;
 import fitmon.gateway.auth.AuthenticatedPrincipal;
@@ -29,8 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Publish(TAG, M): one envelope or {@code {"events":[...]}}. The gateway checks what it can
  * without consensus (the caller's permission, that a probe publishes only its own events, its
- * certificate not revoked, the signature), then orders the batch and answers 202 with each event's
- * outcome once f+1 replicas confirmed it.
+ * certificate not revoked), then orders the events (with concurrent publishes to the channel, see
+ * {@link GroupCommit}) and answers 202 with each event's outcome once f+1 replicas confirmed it.
  */
 @RestController
 @RequestMapping("/api/v1/channels/{tag}/events")
@@ -38,12 +39,15 @@ import org.springframework.web.bind.annotation.RestController;
 public class EventController {
 
     private final ScheduledOrdering ordering;
+    private final GroupCommit groupCommit;
     private final ChannelClasses classes;
     private final PublishChecks checks;
     private final Heartbeats heartbeats;
 
-    public EventController(ScheduledOrdering ordering, ChannelClasses classes, PublishChecks checks, Heartbeats heartbeats) {
+    public EventController(ScheduledOrdering ordering, GroupCommit groupCommit, ChannelClasses classes, PublishChecks checks,
+                           Heartbeats heartbeats) {
         this.ordering = ordering;
+        this.groupCommit = groupCommit;
         this.classes = classes;
         this.checks = checks;
         this.heartbeats = heartbeats;
@@ -66,12 +70,12 @@ public class EventController {
         PublishBody parsed = PublishBody.parse(body);
         checks.check(principal, tag, parsed.events());
         ChannelClass channelClass = classes.of(tag).orElseThrow(() -> ChannelController.notFound(tag));
-        CommandResult result = ordering.execute(principal, new Publish(tag, parsed.eventBytes()), !channelClass.ordered());
+        CommandResult result = publish(principal, tag, parsed, channelClass);
         if (isWrongPath(result)) {
             // the channel was deleted and created again with the other kind of class
             classes.forget(tag);
             channelClass = classes.of(tag).orElseThrow(() -> ChannelController.notFound(tag));
-            result = ordering.execute(principal, new Publish(tag, parsed.eventBytes()), !channelClass.ordered());
+            result = publish(principal, tag, parsed, channelClass);
         }
         if (result instanceof CommandResult.Rejected rejected) {
             throw RejectionStatus.problem(rejected.reason(), rejected.detail());
@@ -91,6 +95,16 @@ public class EventController {
             heartbeats.touched(tag);
         }
         return ResponseEntity.accepted().body(response);
+    }
+
+    /** Orders the request's events, grouped with concurrent publishes to the same channel. */
+    private CommandResult publish(AuthenticatedPrincipal principal, String tag, PublishBody parsed, ChannelClass channelClass) {
+        try {
+            return ordering.await(groupCommit.publish(ScheduledOrdering.priorityOf(principal), tag, parsed.eventBytes(),
+                    !channelClass.ordered()));
+        } catch (OverloadedException e) {
+            throw ScheduledOrdering.overloaded(e);
+        }
     }
 
     private static boolean isWrongPath(CommandResult result) {

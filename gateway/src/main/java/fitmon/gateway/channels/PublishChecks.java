@@ -19,6 +19,11 @@ import org.springframework.stereotype.Component;
  * for another channel; and for a probe principal, an event naming another probe, a probe without
  * a certificate or with a revoked one, and a signature its certified key did not make. The
  * replicas check signatures again against the certificate registered in the agreed state.
+ *
+ * <p>The check here is not redundant: replicas verify against the key a probe registered with,
+ * which stays valid until that certificate expires, while the gateway knows the probe's current
+ * certificate. After a probe is revoked and enrolls again, only this check refuses events signed
+ * with its old key. It costs one Ed25519 verification per event here (BouncyCastle, about 80 µs).
  */
 @Component
 public class PublishChecks {

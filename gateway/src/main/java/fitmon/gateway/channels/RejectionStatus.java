@@ -21,6 +21,7 @@ final class RejectionStatus {
             case SUBSCRIBER_LIMIT_REACHED:
             case ALREADY_SUBSCRIBED:
             case SEQ_NOT_INCREASING:
+            case REVOCATION_LIMIT_REACHED:
                 return HttpStatus.CONFLICT;
             case EVENT_TOO_LARGE:
             case BATCH_TOO_LARGE:
@@ -31,6 +32,7 @@ final class RejectionStatus {
             case PROBE_NOT_REGISTERED:
             case PROBE_CERTIFICATE_EXPIRED:
             case SIGNATURE_INVALID:
+            case CERTIFICATE_REVOKED:
                 return HttpStatus.FORBIDDEN;
             case COMMAND_UNAUTHENTICATED:
             case COMMAND_REPLAYED:

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import fitmon.core.command.BrokerCommand;
 import fitmon.core.command.CommandResult;
 import fitmon.core.command.CommandSigner;
+import fitmon.core.command.Publish;
 import fitmon.core.command.ResultCodec;
 import fitmon.core.crypto.MessageSigner;
 import fitmon.core.crypto.SignatureAlgorithm;
@@ -153,7 +154,15 @@ public class GatewayOrdering implements SmartLifecycle {
             }
         }
         byte[] signed = signer.sign(command);
-        CompletableFuture<byte[]> reply = unordered ? current.submitUnordered(signed) : current.submitOrdered(signed);
+        CompletableFuture<byte[]> reply;
+        if (!unordered) {
+            reply = current.submitOrdered(signed);
+        } else if (command instanceof Publish publish) {
+            // one channel's events reach every replica in the order sent: a probe's events keep its order
+            reply = current.submitUnordered(signed, publish.tag());
+        } else {
+            reply = current.submitUnordered(signed);
+        }
         return reply.thenApply(ResultCodec::decode);
     }
 

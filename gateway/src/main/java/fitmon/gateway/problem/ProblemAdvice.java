@@ -1,5 +1,7 @@
 package fitmon.gateway.problem;
 
+import fitmon.gateway.limits.BodyLimitFilter;
+import fitmon.http.edge.BodyTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +55,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return response;
     }
 
-    private static String codeFor(HttpStatusCode status) {
+    @ExceptionHandler(BodyTooLargeException.class)
+    public ResponseEntity<byte[]> bodyTooLarge(BodyTooLargeException e, HttpServletRequest request) {
+        return apiProblem(BodyLimitFilter.tooLarge(e.limit()), request);
+    }
+
+    static String codeFor(HttpStatusCode status) {
         HttpStatus known = HttpStatus.resolve(status.value());
         if (known == HttpStatus.BAD_REQUEST) {
             return "INVALID_REQUEST";

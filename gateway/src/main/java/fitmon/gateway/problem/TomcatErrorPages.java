@@ -1,6 +1,5 @@
 package fitmon.gateway.problem;
 
-import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.stereotype.Component;
@@ -11,10 +10,7 @@ public class TomcatErrorPages implements WebServerFactoryCustomizer<TomcatServle
 
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
-        factory.addContextCustomizers(context -> {
-            if (context.getParent() instanceof StandardHost host) {
-                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
-            }
-        });
+        factory.addContextCustomizers(context -> fitmon.http.edge.ProblemErrorReportValve.install(context,
+                ProblemErrorReportValve.class));
     }
 }

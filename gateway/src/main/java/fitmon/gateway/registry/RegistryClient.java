@@ -64,6 +64,13 @@ public class RegistryClient {
         return PemCertificates.der(pem);
     }
 
+    /** The registry's unexpired revoked certificates: JSON {@code {"revoked":[{serial, kind, notAfter, ...}]}}. */
+    public byte[] revokedCertificates() {
+        ResponseEntity<byte[]> response = call(HttpMethod.GET, "/internal/v1/certificates/revoked", null);
+        requireSuccess(response, "revoked certificate list");
+        return response.getBody();
+    }
+
     /**
      * Forwards an end user's call to the registry's public API, naming the principal the gateway
      * authenticated (null for the bootstrap-token enrollment call).

@@ -11,6 +11,7 @@ import fitmon.core.auth.RequestSigning;
 import fitmon.gateway.GatewayApplication;
 import fitmon.testkit.FreePorts;
 import fitmon.testkit.SignedHttp;
+import fitmon.testkit.StreamedUpload;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -100,6 +101,32 @@ class GatewayEdgeTest {
         SignedHttp.ApiKey key = new SignedHttp.ApiKey("fk_test", "secret");
         expect(http().raw("POST", "/api/v1/channels", big, SignedHttp.headers(key, "POST", "/api/v1/channels", big)),
                 413, "BODY_TOO_LARGE");
+    }
+
+    @Test
+    void aPublicBodyStreamedPastItsSmallLimitIsRefusedBeforeTheClientFinishesSending() throws Exception {
+        // 64 MiB chunked to the one public POST; its limit is 64 KiB
+        StreamedUpload.Answer answer = StreamedUpload.chunked(port, "POST", "/api/v1/enrollments",
+                Map.of("Content-Type", "application/json"), 64L << 20);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(413);
+        assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
+        assertThat(JSON.readTree(answer.body()).get("code").asString()).isEqualTo("BODY_TOO_LARGE");
+        assertThat(answer.bodyCompleted()).as("answered before the body ended").isFalse();
+
+        // just over the limit with a Content-Length: refused on the header, nothing read
+        StreamedUpload.Answer declared = StreamedUpload.declared(port, "POST", "/api/v1/enrollments",
+                Map.of("Content-Type", "application/json"), 64 * 1024 + 1, 0);
+        assertThat(declared.status()).isEqualTo(413);
+        // a body that fits reaches the forwarding (and the registry, which is down here)
+        expect(http().post(null, "/api/v1/enrollments", "{\"bootstrapToken\":\"t\",\"csr\":\"c\"}"), 503,
+                "REGISTRY_UNAVAILABLE");
+    }
+
+    @Test
+    void methodsNobodyServesAreProblemJson() {
+        expect(http().raw("TRACE", "/api/v1/channels", new byte[0], Map.of()), 405, "METHOD_NOT_ALLOWED");
+        expect(http().raw("TRACE", "/v3/api-docs", new byte[0], Map.of()), 405, "METHOD_NOT_ALLOWED");
+        expect(http().raw("DELETE", "/v3/api-docs", new byte[0], Map.of()), 405, "METHOD_NOT_ALLOWED");
     }
 
     @Test

@@ -12,7 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 import fitmon.core.auth.RequestSigning;
+import fitmon.core.command.CommandCodec;
+import fitmon.core.command.CommandResult;
+import fitmon.core.command.EventOutcome;
+import fitmon.core.command.Publish;
+import fitmon.core.command.RejectReason;
+import fitmon.core.command.ResultCodec;
 import fitmon.core.crypto.SignatureAlgorithm;
+import fitmon.replication.OrderingClient;
 import fitmon.testkit.BrokerCluster;
 import fitmon.testkit.FitmonSuite;
 import fitmon.testkit.SignedHttp;
@@ -48,9 +55,14 @@ class GatewayIT {
                 // no Tick during the test: replica digests change only with client commands
                 "--fitmon.gateway.cluster.tick-interval=1h",
                 "--fitmon.gateway.registry.cache-ttl=1s",
+                // revocations made at the registry behind the gateway's back reach the replicas quickly
+                "--fitmon.gateway.revocation.interval=2s",
                 // one command in flight at a time, so the priority test saturates the gateway;
                 // enough request threads that waiting requests queue in the scheduler, not in Tomcat
                 "--fitmon.gateway.admission.concurrency=1",
+                // the fuzz sends hundreds of unauthenticated and failing requests from this one
+                // address; the per-address limit has its own test (GatewayAdmissionTest)
+                "--fitmon.gateway.admission.client-burst=100000",
                 "--server.tomcat.threads.max=400"));
         gateway = suite.gatewayClient();
         admin = suite.adminKey();
@@ -235,6 +247,142 @@ class GatewayIT {
         assertThat(outcome.lowCompletedAfterLastHigh())
                 .as("low-priority requests still waiting when the last high-priority one completed")
                 .isGreaterThanOrEqualTo(100);
+    }
+
+    @Test
+    @Order(6)
+    void concurrentPublishesToOneChannelTravelTogetherAndEachGetsItsOwnSequenceNumbers() throws Exception {
+        created(gateway.post(admin, "/api/v1/channels", "{\"tag\":\"rack.power\",\"class\":\"BFT\"}"));
+        List<EnrolledProbe> probes = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            EnrolledProbe probe = EnrolledProbe.enroll(gateway, admin, "pdu-" + p, SignatureAlgorithm.ED25519);
+            created(gateway.post(probe.apiKey, "/api/v1/channels/rack.power/registrations", ""));
+            probes.add(probe);
+        }
+        double commandsBefore = gatewayMetric("fitmon_gateway_publish_commands_total");
+        double requestsBefore = gatewayMetric("fitmon_gateway_publish_requests_total");
+
+        int each = 15;
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(probes.size());
+        Map<String, List<Long>> seqsByProbe = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (EnrolledProbe probe : probes) {
+                done.add(writers.submit(() -> {
+                    List<Long> mine = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        HttpResponse<String> answer = gateway.post(probe.apiKey, "/api/v1/channels/rack.power/events",
+                                probe.next("rack.power"));
+                        if (answer.statusCode() != 202) {
+                            failures.add(answer.statusCode() + " " + answer.body());
+                            return;
+                        }
+                        JsonNode seqs = JSON.readTree(answer.body()).get("channelSeqs");
+                        if (seqs.size() != 1) {
+                            failures.add("one event, " + seqs.size() + " sequence numbers: " + answer.body());
+                            return;
+                        }
+                        mine.add(seqs.get(0).asLong());
+                    }
+                    seqsByProbe.put(probe.probeId, mine);
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(3, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        assertThat(failures).isEmpty();
+        List<Long> all = seqsByProbe.values().stream().flatMap(List::stream).sorted().toList();
+        assertThat(all).as("every request its own sequence number, none lost, none twice")
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, (long) probes.size() * each).boxed().toList());
+        for (List<Long> mine : seqsByProbe.values()) {
+            assertThat(mine).as("a probe's events keep the order of its requests").isSorted();
+        }
+        double commands = gatewayMetric("fitmon_gateway_publish_commands_total") - commandsBefore;
+        double requests = gatewayMetric("fitmon_gateway_publish_requests_total") - requestsBefore;
+        assertThat(requests).isEqualTo(probes.size() * each);
+        assertThat(commands).as("with one command in flight at a time (admission.concurrency=1), requests that "
+                + "arrived meanwhile travelled together").isLessThan(requests);
+
+        BrokerCluster brokers = suite.brokers();
+        BrokerCluster.await("every replica to log every event", Duration.ofSeconds(30),
+                () -> allReplicasLogged(brokers, "rack.power", probes.size() * each));
+        for (int i = 1; i < brokers.n(); i++) {
+            assertThat(brokers.log(i, "rack.power")).isEqualTo(brokers.log(0, "rack.power"));
+        }
+    }
+
+    /** An enrolled Ed25519 probe registered on a new BFT channel. */
+    private EnrolledProbe probeRegisteredOnNewChannel(String name, String tag) throws Exception {
+        EnrolledProbe probe = EnrolledProbe.enroll(gateway, admin, name, SignatureAlgorithm.ED25519);
+        created(gateway.post(admin, "/api/v1/channels", "{\"tag\":\"" + tag + "\",\"class\":\"BFT\"}"));
+        created(gateway.post(probe.apiKey, "/api/v1/channels/" + tag + "/registrations", ""));
+        return probe;
+    }
+
+    @Test
+    @Order(7)
+    void aRevokedProbeCertificateIsRefusedByEveryReplicaEvenForAnEventThatBypassesTheGateway() throws Exception {
+        String tag = "revoked.direct";
+        EnrolledProbe probe = probeRegisteredOnNewChannel("probe-revoked", tag);
+        assertThat(gateway.post(probe.apiKey, "/api/v1/channels/" + tag + "/events", probe.next(tag)).statusCode())
+                .isEqualTo(202);
+
+        String serial = JSON.readTree(ok(gateway.get(admin, "/api/v1/principals/probe-revoked")).body())
+                .at("/certificates/0/serial").asString();
+        JsonNode revoked = JSON.readTree(ok(gateway.post(admin, "/api/v1/certificates/" + serial + "/revoke", "")).body());
+        assertThat(revoked.get("replicas").asString()).as("ordered before the answer").isEqualTo("REVOKED");
+
+        // a client holding a gateway certificate orders the probe's next event straight to the
+        // replicas: no gateway check stands in the way, only the replicas' agreed revoked set
+        try (OrderingClient direct = DirectOrdering.connect(suite, "it-direct", 1001)) {
+            byte[] event = probe.next(tag).getBytes(StandardCharsets.UTF_8);
+            CommandResult result = ResultCodec.decode(direct.submitOrdered(
+                    CommandCodec.encode(new Publish(tag, List.of(event)))).get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertThat(result).as("f+1 replicas agreed").isInstanceOfSatisfying(CommandResult.Published.class,
+                    p -> assertThat(p.outcomes()).singleElement().isInstanceOfSatisfying(EventOutcome.Refused.class,
+                            r -> assertThat(r.reason()).isEqualTo(RejectReason.CERTIFICATE_REVOKED)));
+        }
+        BrokerCluster brokers = suite.brokers();
+        brokers.awaitSameDigest(List.of(0, 1, 2, 3), Duration.ofSeconds(30));
+        for (int i = 0; i < brokers.n(); i++) {
+            assertThat(brokers.log(i, tag)).as("replica %d logs only the event before the revocation", i).hasSize(1);
+            assertThat(brokers.get(i, "/api/v1/channels/" + tag).at("/probeKeys/0/revoked").asBoolean())
+                    .as("replica %d shows the key revoked", i).isTrue();
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aRevocationMadeAtTheRegistryBehindTheGatewaysBackReachesEveryReplica() throws Exception {
+        String tag = "revoked.behind";
+        EnrolledProbe probe = probeRegisteredOnNewChannel("probe-behind", tag);
+        String serial = JSON.readTree(ok(gateway.get(admin, "/api/v1/principals/probe-behind")).body())
+                .at("/certificates/0/serial").asString();
+
+        // as if no gateway had run: straight to the registry, as the bootstrap admin
+        HttpResponse<String> atRegistry = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(suite.registryUrl() + "/api/v1/certificates/" + serial + "/revoke"))
+                .header("X-Fitmon-Service-Token", suite.serviceToken()).header("X-Fitmon-Principal", "admin")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(atRegistry.statusCode()).as(atRegistry.body()).isEqualTo(200);
+
+        BrokerCluster brokers = suite.brokers();
+        BrokerCluster.await("every replica to learn the revocation from the gateway's reconciliation", Duration.ofSeconds(30),
+                () -> java.util.stream.IntStream.range(0, brokers.n()).allMatch(i -> {
+                    JsonNode channel = brokers.get(i, "/api/v1/channels/" + tag);
+                    return channel != null && channel.at("/probeKeys/0/revoked").asBoolean();
+                }));
+    }
+
+    private static double gatewayMetric(String name) {
+        HttpResponse<String> metrics = gateway.get(null, "/actuator/prometheus");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        return metrics.body().lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private static Map<String, String> digests() {

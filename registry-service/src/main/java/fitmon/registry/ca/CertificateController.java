@@ -44,11 +44,14 @@ public class CertificateController {
         return Map.of("revoked", certificates.revoked().stream().map(CertificateController::revokedView).toList());
     }
 
-    static Map<String, Object> revokedView(IssuedCertificate certificate) {
+    public static Map<String, Object> revokedView(IssuedCertificate certificate) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("serial", certificate.serial());
         view.put("probeId", certificate.probeId());
         view.put("revokedAt", Times.text(certificate.revokedAt()));
+        // what the gateway orders into the replicas' revoked set: every certificate in this table is a probe's
+        view.put("kind", "PROBE");
+        view.put("notAfter", Times.text(certificate.notAfter()));
         return view;
     }
 

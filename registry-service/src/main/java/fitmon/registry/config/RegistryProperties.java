@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the registry ({@code fitmon.registry.*}). Every file setting left empty resolves
@@ -19,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ca               the fitmon certificate authority
  * @param enrollment       probe enrollment
  * @param tokens           console tokens
+ * @param maxBodySize      largest request body; larger → 413 {@code BODY_TOO_LARGE} (every body
+ *                         the registry takes is small JSON)
  */
 @ConfigurationProperties("fitmon.registry")
 public record RegistryProperties(
@@ -30,10 +33,16 @@ public record RegistryProperties(
         @DefaultValue Bootstrap bootstrap,
         @DefaultValue Ca ca,
         @DefaultValue Enrollment enrollment,
-        @DefaultValue Tokens tokens) {
+        @DefaultValue Tokens tokens,
+        @DefaultValue("1MB") DataSize maxBodySize) {
 
-    /** @param keyFile when set, the bootstrap admin's key id and secret are also written there (0600) */
-    public record Bootstrap(String keyFile) {
+    /**
+     * @param keyFile     where the bootstrap admin's key id and secret are written (created 0600);
+     *                    empty: {@code admin-key.json} in {@code data-dir}
+     * @param printSecret also print the secret on stdout (off: stdout and the log name only the
+     *                    file, so the secret is not copied into log collectors)
+     */
+    public record Bootstrap(String keyFile, @DefaultValue("false") boolean printSecret) {
     }
 
     /**
@@ -67,6 +76,10 @@ public record RegistryProperties(
 
     public Path resolvedServiceTokenFile() {
         return fileOr(serviceTokenFile, "service-token");
+    }
+
+    public Path resolvedBootstrapKeyFile() {
+        return fileOr(bootstrap.keyFile(), "admin-key.json");
     }
 
     public Path resolvedCaKeyFile() {

@@ -103,6 +103,17 @@ public class InternalController {
         return Map.of("certificate", FitmonCa.pem(certificate), "caCertificate", ca.certificatePem());
     }
 
+    /**
+     * Revoked certificates that have not expired yet, for the gateway to order into the replicas'
+     * revoked set (expired ones are refused as expired anyway).
+     */
+    @GetMapping("/certificates/revoked")
+    public Map<String, Object> revoked() {
+        java.time.Instant now = Times.now();
+        return Map.of("revoked", certificates.revoked().stream().filter(c -> c.notAfter().isAfter(now))
+                .map(CertificateController::revokedView).toList());
+    }
+
     @GetMapping("/certificates/{serial}")
     public Map<String, Object> certificate(@PathVariable String serial) {
         IssuedCertificate certificate = CertificateRepository.normalize(serial).flatMap(certificates::find)

@@ -1,5 +1,6 @@
 package fitmon.registry.principal;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import fitmon.registry.config.RegistryProperties;
@@ -11,9 +12,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * On a registry with no ADMIN principal, creates {@code admin} with an API key and prints the key
- * once. Runs before the web server opens, so whoever sees the registry healthy finds the key file
- * written.
+ * On a registry with no ADMIN principal, creates {@code admin} with an API key and writes its key
+ * id and secret to {@code fitmon.registry.bootstrap.key-file} (default {@code admin-key.json} in
+ * the data directory), a file created owner-only (0600). Stdout and the log name the file, never
+ * the secret, unless {@code fitmon.registry.bootstrap.print-secret=true}. Runs before the web
+ * server opens, so whoever sees the registry healthy finds the key file written.
  */
 @Component
 public class BootstrapAdmin implements SmartInitializingSingleton {
@@ -42,23 +45,22 @@ public class BootstrapAdmin implements SmartInitializingSingleton {
         }
         String keyId = created.apiKey().keyId();
         String secret = created.apiKey().secret();
-        String keyFile = properties.bootstrap().keyFile();
-        if (keyFile != null && !keyFile.isBlank()) {
-            SecretFiles.write(java.nio.file.Path.of(keyFile),
-                    "{\"keyId\":\"" + keyId + "\",\"secret\":\"" + secret + "\"}\n");
-        }
-        log.warn("created the bootstrap admin principal 'admin' with API key {}; its secret is printed once on stdout{}",
-                keyId, keyFile == null || keyFile.isBlank() ? "" : " and written to " + keyFile);
+        Path keyFile = properties.resolvedBootstrapKeyFile().toAbsolutePath();
+        SecretFiles.write(keyFile, "{\"keyId\":\"" + keyId + "\",\"secret\":\"" + secret + "\"}\n");
+        log.warn("created the bootstrap admin principal 'admin' with API key {}; its key id and secret are in {} "
+                + "(owner-only), shown nowhere else", keyId, keyFile);
+        String shown = properties.bootstrap().printSecret()
+                ? "   key id    : %s%n   secret    : %s%n".formatted(keyId, secret)
+                : "   key id    : %s%n   secret    : in the file above, readable by its owner only%n".formatted(keyId);
         System.out.println("""
 
                 ================================================================
-                 fitmon registry: bootstrap admin created (shown only this once)
+                 fitmon registry: bootstrap admin created
                    principal : admin
-                   key id    : %s
-                   secret    : %s
-                 Store the secret now; the registry keeps only its hash.
+                   key file  : %s
+                %s Store the secret now; the registry keeps only its hash.
                 ================================================================
-                """.formatted(keyId, secret));
+                """.formatted(keyFile, shown));
         System.out.flush();
     }
 }

@@ -24,8 +24,13 @@ public class ProblemErrorController implements ErrorController {
         if (status == null) {
             status = HttpStatus.INTERNAL_SERVER_ERROR;
         }
-        String problemCode = status.is4xxClientError() ? (status == HttpStatus.NOT_FOUND ? "NOT_FOUND" : "BAD_REQUEST")
-                : "INTERNAL_ERROR";
+        String problemCode = switch (status) {
+            case NOT_FOUND -> "NOT_FOUND";
+            case METHOD_NOT_ALLOWED -> "METHOD_NOT_ALLOWED";
+            case UNSUPPORTED_MEDIA_TYPE -> "UNSUPPORTED_MEDIA_TYPE";
+            case CONTENT_TOO_LARGE -> "BODY_TOO_LARGE";
+            default -> status.is4xxClientError() ? "BAD_REQUEST" : "INTERNAL_ERROR";
+        };
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.of(status, problemCode, status.is4xxClientError()
                         ? "the request was refused: " + status.getReasonPhrase()

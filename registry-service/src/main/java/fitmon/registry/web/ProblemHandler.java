@@ -1,5 +1,7 @@
 package fitmon.registry.web;
 
+import fitmon.http.edge.BodyTooLargeException;
+import fitmon.registry.limits.BodyLimitFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -42,6 +44,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 "parameter '" + e.getName() + "' has an unusable value");
     }
 
+    @ExceptionHandler(BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException e) {
+        return respond(HttpStatus.CONTENT_TOO_LARGE, "BODY_TOO_LARGE", BodyLimitFilter.detail(e.limit()));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected failure", e);
@@ -52,6 +59,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode statusCode, WebRequest request) {
+        BodyTooLargeException tooLarge = tooLarge(ex);
+        if (tooLarge != null) {
+            // the body was cut at the limit while the parser read it
+            return new ResponseEntity<>(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "BODY_TOO_LARGE",
+                    BodyLimitFilter.detail(tooLarge.limit())), problemHeaders(), HttpStatus.CONTENT_TOO_LARGE);
+        }
         String code = codeFor(ex, statusCode);
         String detail = detailFor(ex, body);
         ProblemDetail problem = Problems.of(statusCode, code, detail);
@@ -61,6 +74,21 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         out.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         return new ResponseEntity<>(problem, out, statusCode);
+    }
+
+    private static BodyTooLargeException tooLarge(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof BodyTooLargeException found) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static HttpHeaders problemHeaders() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return headers;
     }
 
     private static String codeFor(Exception ex, HttpStatusCode status) {

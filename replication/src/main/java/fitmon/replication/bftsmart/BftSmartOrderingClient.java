@@ -130,16 +130,30 @@ public final class BftSmartOrderingClient implements OrderingClient {
         return submit(command, TOMMessageType.UNORDERED_REQUEST);
     }
 
+    /**
+     * Every command of a stream goes through the same proxy: one connection per replica, whose
+     * writes keep their order, and each replica executes unordered requests of one connection in
+     * arrival order on the thread that reads it. Spread over proxies in turn, two consecutive
+     * commands could reach a replica the other way round.
+     */
+    @Override
+    public CompletableFuture<byte[]> submitUnordered(byte[] command, String stream) {
+        return submit(command, TOMMessageType.UNORDERED_REQUEST, proxies.get(Math.floorMod(stream.hashCode(), proxies.size())));
+    }
+
     /** The replicas requests are sent to now (for monitoring). */
     public int[] currentTargets() {
         return health.targets();
     }
 
     private CompletableFuture<byte[]> submit(byte[] command, TOMMessageType type) {
+        return submit(command, type, proxies.get(Math.floorMod(next.getAndIncrement(), proxies.size())));
+    }
+
+    private CompletableFuture<byte[]> submit(byte[] command, TOMMessageType type, AsynchServiceProxy proxy) {
         if (closed) {
             return CompletableFuture.failedFuture(new OrderingTimeoutException("the ordering client is closed"));
         }
-        AsynchServiceProxy proxy = proxies.get(Math.floorMod(next.getAndIncrement(), proxies.size()));
         int[] targets = health.targets();
         ReplyCollector collector = new ReplyCollector(proxy, targets);
         pending.add(collector);

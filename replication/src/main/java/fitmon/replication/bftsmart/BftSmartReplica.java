@@ -45,6 +45,7 @@ public final class BftSmartReplica implements AutoCloseable {
     private volatile Thread starter;
     private final StallWatchdog watchdog;
     private final ReplicaJournal journal;
+    private volatile DurableReplier durableReplier;
 
     /** A replica on the library's built-in key pair, shared by every replica: for tests only. */
     public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service) {
@@ -96,7 +97,8 @@ public final class BftSmartReplica implements AutoCloseable {
             keys.validate(replicaId, settings.n());
         }
         this.keys = keys;
-        this.watchdog = new StallWatchdog(replicaId, adapter.catchUpStateManager(), settings.orderingTimeout());
+        this.watchdog = new StallWatchdog(replicaId, adapter.catchUpStateManager(), settings.orderingTimeout(),
+                this::messageThreadDied);
     }
 
     /** Starts connecting to the peers in the background; returns at once. */
@@ -155,7 +157,9 @@ public final class BftSmartReplica implements AutoCloseable {
                     replicaId);
             return new DefaultReplier();
         }
-        return new DurableReplier(journal, adapter::replicaContext, this::journalFailed);
+        DurableReplier durable = new DurableReplier(journal, adapter::replicaContext, this::journalFailed);
+        durableReplier = durable;
+        return durable;
     }
 
     private void journalFailed(java.io.IOException e) {
@@ -163,6 +167,11 @@ public final class BftSmartReplica implements AutoCloseable {
                 + "it could not restore; the group goes on without it", replicaId, journal.directory(), e.toString(), e);
         close();
         failure.complete(e);
+    }
+
+    private void messageThreadDied(Throwable cause) {
+        close();
+        failure.complete(cause);
     }
 
     /**
@@ -263,6 +272,122 @@ public final class BftSmartReplica implements AutoCloseable {
         return replicaId;
     }
 
+    /**
+     * What the replica is doing as its watchdog last saw it (once a second or so): "ordering",
+     * "idle", "fetching the group's state", "alone in a leader change to regency N", "stopped in
+     * a leader change (...)", "message thread unresponsive for N s", or "failed: ...".
+     */
+    public String activity() {
+        ReplicaState now = state.get();
+        return now == ReplicaState.READY ? watchdog.activity() : now.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The regency (leader-change round) this replica has installed; -1 before it started. */
+    public int regency() {
+        var layer = adapter.catchUpStateManager().layer();
+        return layer == null || layer.getSynchronizer() == null ? -1 : layer.getSynchronizer().getLCManager().getLastReg();
+    }
+
+    /** The leader of this replica's regency; -1 before it started. */
+    public int leader() {
+        var layer = adapter.catchUpStateManager().layer();
+        return layer == null ? -1 : layer.execManager.getCurrentLeader();
+    }
+
+    /** Client requests received and not yet ordered; -1 when unknown. */
+    public int pendingRequests() {
+        LibraryQueues queues = queues();
+        return queues == null ? 0 : queues.pendingRequests();
+    }
+
+    /** Bytes queued to be sent to each peer, by peer id; each queue holds at most the configured number of messages. */
+    public java.util.Map<Integer, Long> queuedBytesByPeer() {
+        LibraryQueues queues = queues();
+        return queues == null ? java.util.Map.of() : queues.queuedBytesByPeer();
+    }
+
+    /** Messages to peers dropped because the peer's send queue was full (in bytes or in messages). */
+    public long peerSendDropped() {
+        return adapter.catchUpStateManager().sendQueues().dropped();
+    }
+
+    /** Bytes one peer's send queue holds at most; 0 until the bound is in force. */
+    public long peerSendLimitBytes() {
+        PeerSendQueues queues = adapter.catchUpStateManager().sendQueues();
+        return queues.bounded() > 0 ? queues.limitBytes() : 0;
+    }
+
+    /**
+     * Messages to itself dropped because the receive queue was full: with the library's own
+     * queue, the first of these would have stopped the replica's message thread for good.
+     */
+    public long selfMessagesDropped() {
+        return adapter.catchUpStateManager().droppedSelfMessages();
+    }
+
+    /** Pending client requests dropped because the group had ordered them while this replica fetched its state. */
+    public long stalePendingDropped() {
+        return adapter.catchUpStateManager().stalePendingDropped();
+    }
+
+    /** Peer messages received and waiting for the library's message thread; -1 when unknown. */
+    public int inboundQueued() {
+        LibraryQueues queues = queues();
+        return queues == null ? 0 : queues.inboundQueued();
+    }
+
+    private LibraryQueues queues() {
+        var layer = adapter.catchUpStateManager().layer();
+        return layer == null ? null : new LibraryQueues(layer);
+    }
+
+    /**
+     * How long this replica now waits for a request before it asks for a leader change, in seconds:
+     * the configured ordering timeout, doubled with every leader change that ordered nothing (at
+     * most eight times it) until the group orders again; 0 before the replica started.
+     */
+    public double currentOrderingTimeoutSeconds() {
+        return adapter.catchUpStateManager().leaderChangeGuard().orderingTimeoutMillis() / 1000.0;
+    }
+
+    /** Bytes of client requests held from peers' leader-change (STOP) messages, and their bound. */
+    public long leaderChangeRelayedBytes() {
+        return adapter.catchUpStateManager().leaderChangeGuard().relayedBytes();
+    }
+
+    /** 0 until the bound is in force (the replica has started), or if the library could not be bounded. */
+    public long leaderChangeRelayLimitBytes() {
+        return adapter.catchUpStateManager().leaderChangeGuard().installed() ? LeaderChangeGuard.RELAY_LIMIT_BYTES : 0;
+    }
+
+    /** Relayed requests refused at the bound, and copies of requests already held. */
+    public long leaderChangeRelayDropped() {
+        return adapter.catchUpStateManager().leaderChangeGuard().relayedDropped();
+    }
+
+    public long leaderChangeRelayDuplicates() {
+        return adapter.catchUpStateManager().leaderChangeGuard().relayedDuplicates();
+    }
+
+    /** Leader-change messages for later regencies held, and those dropped as stale, repeated or too far ahead. */
+    public int leaderChangeMessagesHeld() {
+        return adapter.catchUpStateManager().leaderChangeGuard().leaderChangeMessagesHeld();
+    }
+
+    public long leaderChangeMessagesDropped() {
+        return adapter.catchUpStateManager().leaderChangeGuard().leaderChangeMessagesDropped();
+    }
+
+    /** State transfers asked again because they took more than ten ordering timeouts. */
+    public long stateRetries() {
+        return adapter.catchUpStateManager().stateRetries();
+    }
+
+    /** State transfers this replica started because the group went on without it. */
+    public long catchUps() {
+        return adapter.catchUpStateManager().catchUps();
+    }
+
     /** The library-facing adapter, for tests in this package. */
     ServiceAdapter adapter() {
         return adapter;
@@ -279,6 +404,10 @@ public final class BftSmartReplica implements AutoCloseable {
     public synchronized void close() {
         state.set(ReplicaState.STOPPED);
         watchdog.close();
+        DurableReplier durable = durableReplier;
+        if (durable != null) {
+            durable.close();
+        }
         ServiceReplica r = replica;
         if (r != null) {
             try {

@@ -1,5 +1,7 @@
 package fitmon.replication.bftsmart;
 
+import bftsmart.consensus.messages.ConsensusMessage;
+import bftsmart.consensus.messages.MessageFactory;
 import bftsmart.statemanagement.SMMessage;
 import bftsmart.statemanagement.strategy.StandardSMMessage;
 import bftsmart.statemanagement.strategy.StandardStateManager;
@@ -20,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * messages held. A replica that lost messages of one instance (its receive queue overflowed after
  * a pause) waits for them forever below that mark; see docs/replication.md. {@link #requestCheck}
  * asks for the same transfer earlier, on the library's message thread, with the same evidence.
+ *
+ * <p>It is also where our code reaches the library's message thread: requests the replica sends
+ * itself (a state request with a marker id, which peers cannot send under this replica's id) run
+ * the housekeeping that bounds the library's stores ({@link LeaderChangeGuard},
+ * {@link PeerSendQueues}, {@link StalePendingRequests}) and retry a slow state transfer. And it
+ * replaces the library's receive queue with an {@link InboundQueue} before that thread starts.
  */
 final class CatchUpStateManager extends StandardStateManager {
 
@@ -31,6 +39,25 @@ final class CatchUpStateManager extends StandardStateManager {
     private static final long STARTUP_STILL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
     private long lastStartupChange = System.nanoTime();
     private volatile TOMLayer layer;
+    /** A self-addressed state request with this id asks for housekeeping only. */
+    private static final int HOUSEKEEPING = Integer.MIN_VALUE;
+    /** A self-addressed state request with this id asks to retry a state transfer that is taking too long. */
+    private static final int RETRY_STATE = Integer.MIN_VALUE + 1;
+    private final LeaderChangeGuard leaderChangeGuard = new LeaderChangeGuard();
+    /** How long a thread other than the message thread waits to queue a message to self. */
+    private static final long SELF_PUT_WAIT_MILLIS = 1000;
+    /** The library's first state timer (it doubles it with every request), and the most we let it reach. */
+    private static final long FIRST_STATE_TIMER_MILLIS = 80_000;
+    private static final long MAX_STATE_TIMER_MILLIS = 320_000;
+    private volatile InboundQueue inbound;
+    /** Set once the restored state is handed over and this replica asks where the group is. */
+    private volatile boolean joining;
+    private final PeerSendQueues sendQueues = new PeerSendQueues(PeerSendQueues.LIMIT_BYTES);
+    private final StalePendingRequests stalePending = new StalePendingRequests();
+    private final java.util.concurrent.atomic.AtomicLong catchUps = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong stateRetries = new java.util.concurrent.atomic.AtomicLong();
+    /** When the message thread last ran a self-addressed request (System.nanoTime). */
+    private volatile long messageThreadSeen = System.nanoTime();
 
     /** @param beforeJoining runs on the starting thread before the replica asks where the group is */
     CatchUpStateManager(Runnable beforeJoining) {
@@ -41,6 +68,19 @@ final class CatchUpStateManager extends StandardStateManager {
     public void init(TOMLayer tomLayer, DeliveryThread dt) {
         super.init(tomLayer, dt);
         this.layer = tomLayer;
+        // The library calls this from its layer's constructor, before its message thread starts.
+        try {
+            inbound = InboundQueue.replaceIn(tomLayer.getCommunication(), SELF_PUT_WAIT_MILLIS);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("could not replace the library's receive queue ({}): a leader whose queue is full when its request "
+                    + "timer fires can stop processing messages for good", e.toString());
+        }
+    }
+
+    /** Messages to itself this replica dropped because its receive queue was full; 0 if the queue was not replaced. */
+    long droppedSelfMessages() {
+        InboundQueue queue = inbound;
+        return queue == null ? 0 : queue.droppedSelfMessages();
     }
 
     /**
@@ -97,9 +137,47 @@ final class CatchUpStateManager extends StandardStateManager {
         requestState();
     }
 
+    /**
+     * The library doubles its state timer with every request and never lowers it: after about 48
+     * requests (a start-up round that asks again each second does that in under a minute) the
+     * delay overflows, {@code Timer.schedule} throws on the message thread and the replica never
+     * reads a peer message again. The timer is put back to its first value past a few minutes.
+     */
+    @Override
+    protected void requestState() {
+        try {
+            java.lang.reflect.Field timeout = LibraryFields.field(StandardStateManager.class, "timeout");
+            if (timeout.getLong(this) > MAX_STATE_TIMER_MILLIS / 2 || timeout.getLong(this) <= 0) {
+                timeout.setLong(this, FIRST_STATE_TIMER_MILLIS / 2);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("could not reset the library's state timer: {}", e.toString());
+        }
+        super.requestState();
+    }
+
+    /**
+     * The library answers a peer's start-up question with its layer's last executed consensus,
+     * which stays -1 until this replica has handed its restored state over (just before it asks
+     * the question itself), though its message thread answers from the moment it runs. A peer
+     * asking in between heard -1 from a replica that had restored, say, consensus 328; three such
+     * answers settle that peer's round on -1, and it then asks for state it already has, over and
+     * over. No answer until then: the peer asks again and hears the restored id.
+     */
+    @Override
+    public void currentConsensusIdAsked(int sender) {
+        if (!joining) {
+            return;
+        }
+        super.currentConsensusIdAsked(sender);
+    }
+
     @Override
     public void askCurrentConsensusId() {
         beforeJoining.run();
+        joining = true;
+        // The message thread runs by now: bound the leader-change stores before joining.
+        requestHousekeeping();
         super.askCurrentConsensusId();
     }
 
@@ -114,18 +192,62 @@ final class CatchUpStateManager extends StandardStateManager {
      * peers' messages are accepted only under their own ids, so only this process can send it.
      */
     void requestCheck(int stuckAt) {
+        sendToSelf(stuckAt);
+    }
+
+    /**
+     * Any thread: asks the message thread to bound the library's leader-change stores
+     * ({@link LeaderChangeGuard}) and its send queues ({@link PeerSendQueues}), and to drop
+     * pending requests the group ordered already ({@link StalePendingRequests}).
+     */
+    void requestHousekeeping() {
+        sendToSelf(HOUSEKEEPING);
+    }
+
+    /** Any thread: asks the message thread to ask another replica for the state, if a transfer is still under way. */
+    void requestStateRetry() {
+        sendToSelf(RETRY_STATE);
+    }
+
+    private void sendToSelf(int cid) {
         TOMLayer l = layer;
         if (l == null) {
             return;
         }
         int me = l.controller.getStaticConf().getProcessId();
-        l.getCommunication().send(new int[] {me}, new StandardSMMessage(me, stuckAt, TOMUtil.SM_REQUEST, -1, null, null, -1, -1));
+        l.getCommunication().send(new int[] {me}, new StandardSMMessage(me, cid, TOMUtil.SM_REQUEST, -1, null, null, -1, -1));
+    }
+
+    /** When the message thread last ran a self-addressed request (System.nanoTime). */
+    long messageThreadSeen() {
+        return messageThreadSeen;
+    }
+
+    /** Pending requests dropped because the group had ordered them (see {@link StalePendingRequests}). */
+    long stalePendingDropped() {
+        return stalePending.dropped();
+    }
+
+    PeerSendQueues sendQueues() {
+        return sendQueues;
+    }
+
+    LeaderChangeGuard leaderChangeGuard() {
+        return leaderChangeGuard;
     }
 
     @Override
     public void SMRequestDeliver(SMMessage msg, boolean isBFT) {
         if (msg.getSender() == SVController.getStaticConf().getProcessId()) {
-            catchUpIfStillStuck(msg.getCID());
+            messageThreadSeen = System.nanoTime();
+            leaderChangeGuard.onMessageThread(tomLayer);
+            sendQueues.bound(tomLayer);
+            stalePending.sweep(tomLayer);
+            if (msg.getCID() == RETRY_STATE) {
+                retryStateTransfer();
+            } else if (msg.getCID() != HOUSEKEEPING) {
+                catchUpIfStillStuck(msg.getCID());
+            }
             return;
         }
         super.SMRequestDeliver(msg, isBFT);
@@ -137,26 +259,113 @@ final class CatchUpStateManager extends StandardStateManager {
         stopLeftoverStopRetransmissions();
     }
 
-    /** Runs on the message thread, like the library's own high-mark check. */
+    /**
+     * Runs on the message thread, like the library's own high-mark check. A replica whose
+     * execution runs holds later instances' messages aside as out of context; one whose execution
+     * the library stopped for a leader change holds them in its stopped queue instead, and waits
+     * there for the new leader's SYNC, which nobody re-sends if it was lost (its receive queue
+     * overflowed, or it asked for yet another regency first). Either way, an instance decidable
+     * from a quorum's authenticated messages two or more past the last executed one proves the
+     * group went on without this replica: it fetches the group's state, which also installs the
+     * group's regency and restarts a stopped execution.
+     */
     private void catchUpIfStillStuck(int stuckAt) {
         ExecutionManager execution = tomLayer.execManager;
         int last = tomLayer.getLastExec();
-        if (last != stuckAt || isRetrievingState() || execution.stopped()) {
+        if (last != stuckAt || isRetrievingState()) {
             return;
         }
+        int decided = execution.stopped() ? decidableWhileStopped(execution, last) : decidableOutOfContext(execution, last);
+        if (decided < 0) {
+            return;
+        }
+        LCManager lc = tomLayer.getSynchronizer().getLCManager();
+        String where = execution.stopped()
+                ? " (its execution is stopped in a leader change: regency " + lc.getLastReg() + ", asking for " + lc.getNextReg() + ")"
+                : lc.getNextReg() > lc.getLastReg() ? " (it is alone in a leader change to regency " + lc.getNextReg() + ")" : "";
+        LOG.warn("replica {} executed nothing past consensus {} while its peers decided consensus {}{}: "
+                + "fetching their state up to {}", SVController.getStaticConf().getProcessId(), last, decided, where, decided - 1);
+        catchUps.incrementAndGet();
+        analyzeState(decided);
+    }
+
+    private int decidableOutOfContext(ExecutionManager execution, int last) {
         int highMark = SVController.getStaticConf().getPaxosHighMark();
         for (int cid = last + highMark - 1; cid > last + 1; cid--) {
             if (execution.receivedOutOfContextPropose(cid) && execution.isDecidable(cid)) {
-                LCManager lc = tomLayer.getSynchronizer().getLCManager();
-                LOG.warn("replica {} executed nothing past consensus {} while its peers decided consensus {}{}: "
-                                + "fetching their state up to {}", SVController.getStaticConf().getProcessId(), last, cid,
-                        lc.getNextReg() > lc.getLastReg()
-                                ? " (it is alone in a leader change to regency " + lc.getNextReg() + ")" : "",
-                        cid - 1);
-                analyzeState(cid);
-                return;
+                return cid;
             }
         }
+        return -1;
+    }
+
+    /**
+     * The highest instance past {@code last + 1} that the stopped queue proves decided: the
+     * leader's proposal and more than 2f WRITEs and ACCEPTs for its value in its epoch (what the
+     * library's {@code isDecidable} counts). Those messages are handed to the library's
+     * out-of-context store, where its state transfer looks for them.
+     */
+    private int decidableWhileStopped(ExecutionManager execution, int last) {
+        java.util.Map<Integer, java.util.List<ConsensusMessage>> byInstance = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        java.util.List<ConsensusMessage> stopped;
+        try {
+            stopped = new java.util.ArrayList<>(execution.getStoppedMsgs());
+        } catch (java.util.ConcurrentModificationException e) {
+            return -1; // the library touched its queue from another thread: look again next time
+        }
+        for (ConsensusMessage m : stopped) {
+            if (m.getNumber() > last + 1) {
+                byInstance.computeIfAbsent(m.getNumber(), k -> new java.util.ArrayList<>()).add(m);
+            }
+        }
+        int quorum = 2 * SVController.getCurrentViewF();
+        for (var entry : byInstance.entrySet()) {
+            ConsensusMessage proposal = entry.getValue().stream()
+                    .filter(m -> m.getType() == MessageFactory.PROPOSE).findFirst().orElse(null);
+            if (proposal == null) {
+                continue;
+            }
+            byte[] hash = tomLayer.computeHash(proposal.getValue());
+            java.util.Set<Integer> writes = new java.util.HashSet<>();
+            java.util.Set<Integer> accepts = new java.util.HashSet<>();
+            for (ConsensusMessage m : entry.getValue()) {
+                if (m.getEpoch() != proposal.getEpoch() || !java.util.Arrays.equals(hash, m.getValue())) {
+                    continue;
+                }
+                if (m.getType() == MessageFactory.WRITE) {
+                    writes.add(m.getSender());
+                } else if (m.getType() == MessageFactory.ACCEPT) {
+                    accepts.add(m.getSender());
+                }
+            }
+            if (writes.size() > quorum && accepts.size() > quorum) {
+                entry.getValue().forEach(execution::addOutOfContextMessage);
+                return entry.getKey();
+            }
+        }
+        return -1;
+    }
+
+    /** Message thread: the library's own retry (another replica asked for the full state), without its timer. */
+    private void retryStateTransfer() {
+        if (!isRetrievingState() || isInitializing) {
+            return;
+        }
+        LOG.warn("replica {} has waited more than {} ordering timeouts for the group's state up to consensus {}: "
+                        + "asking again, with another replica for the full state", SVController.getStaticConf().getProcessId(),
+                StallWatchdog.STATE_RETRY_TIMEOUTS, waitingCID);
+        stateRetries.incrementAndGet();
+        stateTimeout();
+    }
+
+    /** State transfers this replica asked again because they took too long. */
+    long stateRetries() {
+        return stateRetries.get();
+    }
+
+    /** State transfers this replica started because it was left behind. */
+    long catchUps() {
+        return catchUps.get();
     }
 
     /**

@@ -12,8 +12,9 @@ import fitmon.replication.ReplicationSettings;
 /**
  * Builds the library's configuration from our settings, in code: every property it reads is set
  * explicitly (left out, its defaults are poor), and nothing is read from or written to files.
+ * Public for the benchmarks' raw-library baseline, which must run with exactly these properties.
  */
-final class TomConfigurations {
+public final class TomConfigurations {
 
     /** Client process ids start here, far from replica ids. */
     static final int FIRST_CLIENT_ID = 1000;
@@ -22,7 +23,8 @@ final class TomConfigurations {
     private TomConfigurations() {
     }
 
-    static TOMConfiguration forProcess(int processId, ReplicationSettings settings) {
+    /** The configuration of one process of the group (a replica without its own keys, or a client). */
+    public static TOMConfiguration forProcess(int processId, ReplicationSettings settings) {
         HostsConfig hosts = new HostsConfig();
         for (Peer peer : settings.peers()) {
             hosts.add(peer.id(), peer.host(), peer.port());

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * ordered since, in order ({@code journal.bin}). Restoring replays the journal's complete batches
  * on top of the snapshot, with their agreed contexts, so the service reaches the state it had
  * after the last batch it wrote down; a batch cut short by a crash is dropped (its replies were
- * never sent, see {@link #sync}).
+ * never sent, see {@link #sync} and {@link #forceWritten}).
  *
  * <p>The journal starts with a magic and the consensus id of the snapshot it follows; a journal
  * that follows another snapshot (a crash between writing a snapshot and starting its journal) is
@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * the payload. A record that does not check out ends the journal: it and what follows are
  * dropped and the replica fetches the rest from its peers.
  *
- * <p>Used by one thread at a time (the replica's delivery thread, or the state transfer while
- * delivery waits); methods are synchronized so a stray caller cannot interleave records.
+ * <p>Records are appended, written and snapshotted by one thread at a time (the replica's delivery
+ * thread, or the state transfer while delivery waits); methods are synchronized so a stray caller
+ * cannot interleave records. {@link #forceWritten} may run on another thread at the same time:
+ * it forces outside the monitor, so the delivery thread goes on executing while the disk syncs.
  */
 public final class ReplicaJournal implements AutoCloseable {
 
@@ -86,8 +88,19 @@ public final class ReplicaJournal implements AutoCloseable {
     private FileChannel journal;
     private long journalBytes;
     private long lastConsensusId = -1;
+    /** Counts {@link #write} calls that wrote something; a force covers every ticket written before it. */
+    private long writtenTicket;
+    private final boolean forceWrites;
+    /**
+     * Held while the journal is forced outside the object's monitor ({@link #forceWritten}), and
+     * by whatever truncates or closes the file, so a force never runs on a file being rewritten.
+     * Taken before the monitor, never inside it.
+     */
+    private final java.util.concurrent.locks.ReentrantLock forceLock = new java.util.concurrent.locks.ReentrantLock();
 
-    private ReplicaJournal(Path directory, long snapshotAfterBytes, FileChannel lockChannel, FileLock lock) {
+    private ReplicaJournal(Path directory, long snapshotAfterBytes, FileChannel lockChannel, FileLock lock,
+                           boolean forceWrites) {
+        this.forceWrites = forceWrites;
         this.directory = directory;
         this.snapshotAfterBytes = snapshotAfterBytes;
         this.snapshot = new SnapshotFile(directory.resolve("snapshot.bin"));
@@ -101,6 +114,19 @@ public final class ReplicaJournal implements AutoCloseable {
      * process. Call {@link #restore} next, once, before anything is appended.
      */
     public static ReplicaJournal open(Path directory, long snapshotAfterBytes) throws IOException {
+        return open(directory, snapshotAfterBytes, true);
+    }
+
+    /**
+     * As {@link #open(Path, long)}.
+     *
+     * @param forceWrites false leaves journal writes to the operating system: {@link #forceWritten}
+     *                    then returns without forcing. A reply then survives the replica's process
+     *                    crashing, not its machine losing power; with every replica on its own
+     *                    machine, the group loses nothing it acknowledged unless more than f
+     *                    machines lose power at once. Snapshots are forced either way.
+     */
+    public static ReplicaJournal open(Path directory, long snapshotAfterBytes, boolean forceWrites) throws IOException {
         if (snapshotAfterBytes < 1024) {
             throw new IllegalArgumentException("snapshots must be at least 1 KiB of journal apart, got " + snapshotAfterBytes);
         }
@@ -117,7 +143,7 @@ public final class ReplicaJournal implements AutoCloseable {
             lockChannel.close();
             throw new IllegalStateException("another replica holds " + absolute + ": each replica needs a data directory of its own");
         }
-        return new ReplicaJournal(absolute, snapshotAfterBytes, lockChannel, lock);
+        return new ReplicaJournal(absolute, snapshotAfterBytes, lockChannel, lock, forceWrites);
     }
 
     public Path directory() {
@@ -280,18 +306,55 @@ public final class ReplicaJournal implements AutoCloseable {
      * Writes what was appended and forces it to disk. Replies to clients wait for this: a reply
      * is only ever sent for a command this replica can restore.
      */
-    public synchronized void sync() throws IOException {
+    public void sync() throws IOException {
+        write();
+        forceWritten();
+    }
+
+    /**
+     * Writes what was appended to the file, without forcing it: fast, on the thread that executes
+     * commands. What it wrote is on disk once a later {@link #forceWritten} covers its ticket.
+     *
+     * @return this write's ticket (the last one if nothing was pending)
+     */
+    public synchronized long write() throws IOException {
         requireOpen();
         if (pending.size() == 0) {
-            return;
+            return writtenTicket;
         }
         ByteBuffer bytes = ByteBuffer.wrap(pending.toByteArray());
         while (bytes.hasRemaining()) {
             journal.write(bytes);
         }
-        journal.force(false);
         journalBytes += pending.size();
         pending.reset();
+        return ++writtenTicket;
+    }
+
+    /**
+     * Forces everything written so far to disk, without holding up {@link #append} and
+     * {@link #write} meanwhile: one force covers every write before it, so a thread that forces
+     * while another executes makes one force per round instead of one per batch.
+     *
+     * @return the last ticket now on disk
+     */
+    public long forceWritten() throws IOException {
+        forceLock.lock();
+        try {
+            long covered;
+            FileChannel channel;
+            synchronized (this) {
+                requireOpen();
+                covered = writtenTicket;
+                channel = journal;
+            }
+            if (forceWrites) {
+                channel.force(false);
+            }
+            return covered;
+        } finally {
+            forceLock.unlock();
+        }
     }
 
     /** True when the journal has grown past the snapshot threshold. */
@@ -304,16 +367,24 @@ public final class ReplicaJournal implements AutoCloseable {
      * {@code consensusId}: after a state transfer, or to keep the journal short. Anything
      * appended and not synced belongs to that state already and is discarded.
      */
-    public synchronized void snapshot(long consensusId, byte[] state) throws IOException {
-        requireOpen();
-        snapshot.write(consensusId, state);
-        pending.reset();
-        journal.truncate(0);
-        journal.write(header(consensusId), 0);
-        journal.position(HEADER);
-        journal.force(true);
-        journalBytes = 0;
-        lastConsensusId = consensusId;
+    public void snapshot(long consensusId, byte[] state) throws IOException {
+        forceLock.lock();
+        try {
+            synchronized (this) {
+                requireOpen();
+                snapshot.write(consensusId, state);
+                pending.reset();
+                journal.truncate(0);
+                journal.write(header(consensusId), 0);
+                journal.position(HEADER);
+                journal.force(true);
+                journalBytes = 0;
+                lastConsensusId = consensusId;
+                // every ticket written so far is part of the snapshot, on disk now
+            }
+        } finally {
+            forceLock.unlock();
+        }
     }
 
     /** The last consensus instance restored, appended to the end of a batch, or snapshotted. */
@@ -322,19 +393,26 @@ public final class ReplicaJournal implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        if (!lockChannel.isOpen()) {
-            return;
-        }
+    public void close() throws IOException {
+        forceLock.lock();
         try {
-            if (journal != null) {
-                sync();
-                journal.close();
+            synchronized (this) {
+                if (!lockChannel.isOpen()) {
+                    return;
+                }
+                try {
+                    if (journal != null) {
+                        sync();
+                        journal.close();
+                    }
+                } finally {
+                    journal = null;
+                    lock.release();
+                    lockChannel.close();
+                }
             }
         } finally {
-            journal = null;
-            lock.release();
-            lockChannel.close();
+            forceLock.unlock();
         }
     }
 

@@ -31,6 +31,7 @@ final class RecordingService implements ReplicatedService {
     private final int replicaId;
     private final List<Entry> log = new ArrayList<>();
     private final AtomicInteger unordered = new AtomicInteger();
+    private final java.util.List<String> unorderedLog = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private final AtomicInteger prepared = new AtomicInteger();
     volatile boolean lying;
 
@@ -74,6 +75,7 @@ final class RecordingService implements ReplicatedService {
     public byte[] executeUnordered(byte[] command) {
         unordered.incrementAndGet();
         String text = new String(command, StandardCharsets.UTF_8);
+        unorderedLog.add(text);
         String reply = text.startsWith("diverge:") ? "replica " + replicaId + " says " + text : "unordered:" + text;
         return (lying ? "forged " + reply : reply).getBytes(StandardCharsets.UTF_8);
     }
@@ -129,6 +131,13 @@ final class RecordingService implements ReplicatedService {
 
     int unorderedCount() {
         return unordered.get();
+    }
+
+    /** The unordered commands this replica executed, in the order it executed them. */
+    java.util.List<String> unorderedLog() {
+        synchronized (unorderedLog) {
+            return java.util.List.copyOf(unorderedLog);
+        }
     }
 
     int preparedCount() {

@@ -9,6 +9,7 @@ import java.util.List;
 
 import fitmon.replication.Peer;
 import fitmon.replication.ReplicationSettings;
+import fitmon.testkit.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

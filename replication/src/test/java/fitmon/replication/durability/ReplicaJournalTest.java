@@ -100,6 +100,86 @@ class ReplicaJournalTest {
     }
 
     @Test
+    void writesGetIncreasingTicketsAndAForceCoversEveryWriteBeforeIt() throws IOException {
+        Path dir = temp.resolve("replica");
+        RecordingService live = new RecordingService();
+        try (ReplicaJournal journal = openRestored(dir, live)) {
+            assertThat(journal.write()).as("nothing pending: the last ticket").isZero();
+            batch(journal, live, 0, "a");
+            long first = journal.write();
+            batch(journal, live, 1, "b", "c");
+            long second = journal.write();
+            assertThat(first).isEqualTo(1);
+            assertThat(second).isEqualTo(2);
+            assertThat(journal.write()).isEqualTo(2);
+            assertThat(journal.forceWritten()).isEqualTo(2);
+            assertThat(crashCopy(dir)).as("written records are in the file before any force").satisfies(copy ->
+                    assertThat(restoreFrom(copy).service().executed).containsExactlyElementsOf(live.executed));
+            batch(journal, live, 2, "d");
+            assertThat(journal.forceWritten()).as("appended, not written: not covered").isEqualTo(2);
+            journal.snapshot(2, live.snapshot());
+            assertThat(journal.write()).as("a snapshot keeps the tickets going").isEqualTo(2);
+            batch(journal, live, 3, "e");
+            assertThat(journal.write()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aJournalThatLeavesWritesToTheSystemStillRestoresWhatItWrote() throws IOException {
+        Path dir = temp.resolve("replica");
+        RecordingService live = new RecordingService();
+        try (ReplicaJournal journal = ReplicaJournal.open(dir, LARGE_THRESHOLD, false)) {
+            journal.restore(new RecordingService());
+            batch(journal, live, 0, "a", "b");
+            assertThat(journal.write()).isEqualTo(1);
+            assertThat(journal.forceWritten()).isEqualTo(1);
+            assertThat(restoreFrom(crashCopy(dir)).service().executed).as("a process crash keeps what was written")
+                    .containsExactlyElementsOf(live.executed);
+        }
+    }
+
+    @Test
+    void aForceOnAnotherThreadRunsWhileBatchesAreAppendedAndWritten() throws Exception {
+        Path dir = temp.resolve("replica");
+        RecordingService live = new RecordingService();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong forces = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong lastCovered = new java.util.concurrent.atomic.AtomicLong();
+        try (ReplicaJournal journal = openRestored(dir, live)) {
+            Thread syncer = new Thread(() -> {
+                try {
+                    while (!done.get()) {
+                        long covered = journal.forceWritten();
+                        assertThat(covered).isGreaterThanOrEqualTo(lastCovered.get());
+                        lastCovered.set(covered);
+                        forces.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            syncer.start();
+            long ticket = 0;
+            for (int consensus = 0; consensus < 300; consensus++) {
+                batch(journal, live, consensus, "x" + consensus, "y" + consensus);
+                ticket = journal.write();
+                if (consensus == 150) {
+                    journal.snapshot(consensus, live.snapshot());
+                }
+            }
+            done.set(true);
+            syncer.join(30_000);
+            assertThat(syncer.isAlive()).isFalse();
+            assertThat(forces.get()).isPositive();
+            assertThat(journal.forceWritten()).isEqualTo(ticket);
+        }
+        Outcome outcome = restoreFrom(dir);
+        assertThat(outcome.restored().consensusId()).isEqualTo(299);
+        assertThat(outcome.restored().snapshotConsensusId()).isEqualTo(150);
+        assertThat(outcome.service().executed).containsExactlyElementsOf(live.executed);
+    }
+
+    @Test
     void timestampsAreReplayedAsAgreedEvenWhenTheyGoBackwards() throws IOException {
         Path dir = temp.resolve("replica");
         try (ReplicaJournal journal = openRestored(dir, new RecordingService())) {

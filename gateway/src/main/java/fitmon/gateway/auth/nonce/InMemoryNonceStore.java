@@ -18,6 +18,10 @@ import java.util.function.LongSupplier;
  * kept longer than needed, never dropped early. When the store is full of unexpired nonces,
  * {@link #claim} throws {@link NonceStoreFullException}: forgetting a live nonce would allow a
  * replay.
+ *
+ * <p>No key may hold more than {@code maxPerKey} entries: beyond that its claims throw
+ * {@link NonceQuotaExceededException}, so one key cannot fill the store and lock every other key
+ * out. Per-key counts live only while the key has entries.
  */
 public final class InMemoryNonceStore implements NonceStore {
 
@@ -25,6 +29,9 @@ public final class InMemoryNonceStore implements NonceStore {
     private static final int PURGE_BATCH = 16;
 
     private final int maxEntries;
+    private final int maxPerKey;
+    /** Entries per API key id; a key is removed when its count falls to zero. */
+    private final ConcurrentHashMap<String, Integer> perKey = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
     private final ConcurrentHashMap<Key, Long> expiries = new ConcurrentHashMap<>();
     private final Queue<Expiry> fifo = new ConcurrentLinkedQueue<>();
@@ -34,14 +41,23 @@ public final class InMemoryNonceStore implements NonceStore {
     private final ReentrantLock purgeLock = new ReentrantLock();
 
     public InMemoryNonceStore() {
-        this(1_000_000, System::nanoTime);
+        this(1_000_000, 125_000, System::nanoTime);
     }
 
+    /** A store without a per-key quota. */
     public InMemoryNonceStore(int maxEntries, LongSupplier nanoClock) {
+        this(maxEntries, Integer.MAX_VALUE, nanoClock);
+    }
+
+    public InMemoryNonceStore(int maxEntries, int maxPerKey, LongSupplier nanoClock) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1, got " + maxEntries);
         }
+        if (maxPerKey < 1) {
+            throw new IllegalArgumentException("maxPerKey must be at least 1, got " + maxPerKey);
+        }
         this.maxEntries = maxEntries;
+        this.maxPerKey = maxPerKey;
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
@@ -65,7 +81,13 @@ public final class InMemoryNonceStore implements NonceStore {
         if (seen != null && seen - now > 0) {
             return false;
         }
-        reserveSlot(now);
+        reserveKeySlot(keyId);
+        try {
+            reserveSlot(now);
+        } catch (NonceStoreFullException e) {
+            releaseKeySlot(keyId);
+            throw e;
+        }
 
         long expiry = now + ttlNanos;
         boolean[] fresh = new boolean[1];
@@ -80,6 +102,7 @@ public final class InMemoryNonceStore implements NonceStore {
         });
         if (!inserted[0]) {
             size.decrementAndGet(); // the reservation was not needed: replay, or an expired key renewed
+            releaseKeySlot(keyId);
         }
         if (fresh[0]) {
             fifo.add(new Expiry(key, expiry));
@@ -90,6 +113,41 @@ public final class InMemoryNonceStore implements NonceStore {
     /** Nonces currently remembered, expired ones not yet purged included. */
     public int size() {
         return size.get();
+    }
+
+    /** Nonces the key currently holds, expired ones not yet purged included. */
+    public int size(String keyId) {
+        return perKey.getOrDefault(keyId, 0);
+    }
+
+    private void reserveKeySlot(String keyId) {
+        boolean[] granted = new boolean[1];
+        perKey.compute(keyId, (k, count) -> {
+            int held = count == null ? 0 : count;
+            granted[0] = held < maxPerKey;
+            return granted[0] ? held + 1 : count;
+        });
+        if (!granted[0]) {
+            // the key's own expired entries may be what fills its quota
+            purgeLock.lock();
+            try {
+                purgeExpired(nanoClock.getAsLong(), Integer.MAX_VALUE);
+            } finally {
+                purgeLock.unlock();
+            }
+            perKey.compute(keyId, (k, count) -> {
+                int held = count == null ? 0 : count;
+                granted[0] = held < maxPerKey;
+                return granted[0] ? held + 1 : count;
+            });
+            if (!granted[0]) {
+                throw new NonceQuotaExceededException(keyId, maxPerKey);
+            }
+        }
+    }
+
+    private void releaseKeySlot(String keyId) {
+        perKey.computeIfPresent(keyId, (k, count) -> count <= 1 ? null : count - 1);
     }
 
     private void reserveSlot(long now) {
@@ -120,6 +178,7 @@ public final class InMemoryNonceStore implements NonceStore {
             // only if not renewed since: a renewed key has a newer expiry and its own FIFO entry
             if (expiries.remove(head.key, head.at)) {
                 size.decrementAndGet();
+                releaseKeySlot(head.key.keyId());
             }
         }
     }

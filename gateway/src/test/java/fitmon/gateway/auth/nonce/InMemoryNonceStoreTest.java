@@ -159,4 +159,25 @@ class InMemoryNonceStoreTest {
         assertThatThrownBy(() -> store.claim("key-1", "n", Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void oneKeyCannotHoldMoreThanItsQuotaSoOtherKeysKeepTheirPlace() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        InMemoryNonceStore store = new InMemoryNonceStore(10, 4, clock::get);
+        for (int i = 0; i < 4; i++) {
+            assertThat(store.claim("greedy", "n-" + i, Duration.ofMinutes(10))).isTrue();
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.claim("greedy", "n-4", Duration.ofMinutes(10)))
+                .isInstanceOf(NonceQuotaExceededException.class);
+        assertThat(store.size("greedy")).isEqualTo(4);
+        // a replay is still told as such, not as a quota refusal
+        assertThat(store.claim("greedy", "n-0", Duration.ofMinutes(10))).isFalse();
+        for (int i = 0; i < 4; i++) {
+            assertThat(store.claim("other", "n-" + i, Duration.ofMinutes(10))).isTrue();
+        }
+        // once its nonces expire the key has its quota back
+        clock.addAndGet(Duration.ofMinutes(11).toNanos());
+        assertThat(store.claim("greedy", "n-5", Duration.ofMinutes(10))).isTrue();
+        assertThat(store.size("greedy")).isEqualTo(1);
+    }
 }

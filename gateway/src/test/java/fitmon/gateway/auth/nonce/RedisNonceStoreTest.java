@@ -115,6 +115,21 @@ class RedisNonceStoreTest {
     }
 
     @Test
+    void oneKeyClaimsAtMostItsQuotaPerTtlAndOtherKeysAreUnaffected() {
+        RedisNonceStore store = new RedisNonceStore(new StringRedisTemplate(gatewayA), PREFIX, 3);
+        String greedy = "greedy-" + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            assertThat(store.claim(greedy, "n-" + i, TTL)).isTrue();
+        }
+        assertThatThrownBy(() -> store.claim(greedy, "n-3", TTL)).isInstanceOf(NonceQuotaExceededException.class);
+        assertThat(store.claim(greedy, "n-0", TTL)).as("a replay is still a replay").isFalse();
+        assertThat(store.claim("other-" + UUID.randomUUID(), "n-0", TTL)).isTrue();
+        StringRedisTemplate redis = new StringRedisTemplate(gatewayA);
+        assertThat(redis.keys(PREFIX + greedy + ":*")).hasSize(3);
+        assertThat(redis.getExpire(store.counterKey(greedy))).isBetween(1L, TTL.toSeconds());
+    }
+
+    @Test
     void unreachableRedisIsReportedNeverTakenForANewNonce() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -1,0 +1,83 @@
+package fitmon.broker.state;
+
+import static fitmon.broker.state.StateFixture.at;
+import static fitmon.broker.state.StateFixture.channel;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.KeyPair;
+import java.security.cert.CertificateEncodingException;
+
+import fitmon.broker.replication.BrokerMetrics;
+import fitmon.broker.replication.ReplicatedBroker;
+import fitmon.core.channel.ChannelClass;
+import fitmon.core.command.CommandCodec;
+import fitmon.core.command.CommandResult;
+import fitmon.core.command.CommandSigner;
+import fitmon.core.command.EventOutcome;
+import fitmon.core.command.ResultCodec;
+import fitmon.core.crypto.MessageSigner;
+import fitmon.core.crypto.SignatureAlgorithm;
+import fitmon.replication.OrderContext;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+/** What the replica shell verifies ahead of ordering, and what it refuses to spend work on. */
+class PrepareAheadTest {
+
+    private final StateMachineConfig config = StateFixture.config().withSignedCommands(true);
+    private final PrecomputedVerdicts verdicts = new PrecomputedVerdicts(1000);
+    private final BrokerStateMachine sm = new BrokerStateMachine(config, verdicts);
+    private final ReplicatedBroker broker = new ReplicatedBroker(sm, verdicts, new BrokerMetrics(new SimpleMeterRegistry()));
+    private final SigningProbe probe = SigningProbe.ed25519("web-01");
+    private final KeyPair gatewayKeys = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519);
+    private final CommandSigner gateway = signer(gatewayKeys);
+
+    private static CommandSigner signer(KeyPair keys) {
+        try {
+            return new CommandSigner(TestKeys.CA.issueGatewayCertificate("gw-1", keys.getPublic(), TestKeys.VALID_FROM,
+                    TestKeys.VALID_UNTIL).getEncoded(), keys.getPrivate());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] publishOfThree(long firstSeq) {
+        return CommandCodec.encode(StateFixture.publish("host.cpu", probe.signedBytes("host.cpu", firstSeq),
+                probe.signedBytes("host.cpu", firstSeq + 1), probe.signedBytes("host.cpu", firstSeq + 2)));
+    }
+
+    @Test
+    void aCommandNoCertifiedGatewaySignedCostsNoEventVerification() {
+        StateFixture.channelWithProbes(sm, channel("host.cpu", ChannelClass.BFT), probe);
+
+        broker.prepare(publishOfThree(1));
+        assertThat(verdicts.size()).as("a bare command: nothing verified").isZero();
+
+        byte[] certificate = fitmon.core.command.SignedCommand.decode(gateway.sign(publishOfThree(1))).certificate();
+        KeyPair thief = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519);
+        broker.prepare(new CommandSigner(certificate, thief.getPrivate()).sign(publishOfThree(1)));
+        assertThat(verdicts.size()).as("a gateway certificate with another key's signature: only that signature checked")
+                .isEqualTo(1);
+
+        byte[] genuine = gateway.sign(publishOfThree(1));
+        broker.prepare(genuine);
+        assertThat(verdicts.size()).as("a genuine command: its signature and its three events").isEqualTo(5);
+        broker.prepare(genuine.clone());
+        assertThat(verdicts.size()).as("the same request again is not prepared twice").isEqualTo(5);
+
+        CommandResult result = ResultCodec.decode(broker.executeOrdered(genuine, new OrderContext(1, 0, at(1))));
+        assertThat(((CommandResult.Published) result).outcomes()).allMatch(o -> o instanceof EventOutcome.Appended);
+        assertThat(verdicts.size()).as("the genuine command's verdicts were the ones used").isEqualTo(1);
+    }
+
+    @Test
+    void unorderedPublishesAreVerifiedBeforeTheLockAndStillJudgedOnTheirOwn() {
+        StateFixture.channelWithProbes(sm, channel("host.net", ChannelClass.CFT_NO_NU), probe);
+        byte[] command = gateway.sign(CommandCodec.encode(StateFixture.publish("host.net", probe.signedBytes("host.net", 1))));
+        CommandResult result = ResultCodec.decode(broker.executeUnordered(command));
+        assertThat(((CommandResult.Published) result).outcomes()).singleElement().isInstanceOf(EventOutcome.Queued.class);
+        assertThat(verdicts.size()).as("every verdict computed ahead was used").isZero();
+        assertThat(ResultCodec.decode(broker.executeUnordered(new byte[] {1, 2, 3})))
+                .isInstanceOf(CommandResult.Rejected.class);
+    }
+}

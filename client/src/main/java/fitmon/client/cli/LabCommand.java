@@ -1,0 +1,84 @@
+package fitmon.client.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import fitmon.client.local.LabClient;
+import fitmon.client.local.LabException;
+import fitmon.client.local.LocalSuite;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code fitmon lab}: faults injected into a running {@code fitmon local} from another terminal,
+ * through the suite's control endpoint (127.0.0.1, token in the data directory's {@code lab.json}).
+ */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = {"Inject faults into the fitmon local running on this machine, from another terminal: kill, restart, pause and resume its services.",
+                "NAME: replica-0..replica-3 (or just 0..3), registry, gateway, console, demo-probe."},
+        footer = {"", "Exit codes: 0 done, 2 usage, 3 refused by the suite (unknown service, already down, not paused, restart failed), 4 no suite running with that data directory."})
+final class LabCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", scope = ScopeType.INHERIT, paramLabel = "DIR", defaultValue = LocalSuite.DEFAULT_DATA,
+            description = "The data directory of the running fitmon local (default: .fitmon-local, as fitmon local's).")
+    Path data;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a lab verb is required: status, kill, restart, pause or resume");
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Show every service of the suite: running (pid), paused, or down with its exit code.")
+    int status() {
+        return send("status", "");
+    }
+
+    @Command(name = "kill", mixinStandardHelpOptions = true,
+            description = "SIGKILL a service, as kill -9: no clean shutdown. The suite reports it and leaves it down.")
+    int kill(@Parameters(paramLabel = "NAME", description = "replica-N or N, registry, gateway, console, demo-probe") String name) {
+        return send("kill", name);
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+            description = {"Start a service again (stopping it first with SIGTERM if it runs) with the same arguments, data directory and keys, and wait until it answers.",
+                    "A replica catches up with the others by state transfer."})
+    int restart(@Parameters(paramLabel = "NAME", description = "replica-N or N, registry, gateway, console, demo-probe") String name) {
+        return send("restart", name);
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "SIGSTOP a service: its process stays but does nothing (a replica then looks crashed to the others) until resumed.")
+    int pause(@Parameters(paramLabel = "NAME", description = "replica-N or N, registry, gateway, console, demo-probe") String name) {
+        return send("pause", name);
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "SIGCONT a paused service.")
+    int resume(@Parameters(paramLabel = "NAME", description = "replica-N or N, registry, gateway, console, demo-probe") String name) {
+        return send("resume", name);
+    }
+
+    private int send(String verb, String name) {
+        String answer;
+        try {
+            answer = new LabClient(data).send(verb, name);
+        } catch (LabException e) {
+            throw new CliException(e.kind() == LabException.Kind.NOT_RUNNING ? ExitCodes.UNREACHABLE : ExitCodes.REFUSED,
+                    e.getMessage());
+        } catch (IOException e) {
+            throw CliException.usage(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.INTERNAL, "interrupted");
+        }
+        Root.of(spec).out().println(answer);
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,159 @@
+package fitmon.client.local;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The lab verbs against the services of a running local suite: status, kill (SIGKILL), restart
+ * (with the same arguments, data directory and keys), pause (SIGSTOP) and resume (SIGCONT). A
+ * service is named as it is in the suite ({@code replica-1}, {@code gateway}, …) or, for a
+ * replica, by its number alone.
+ */
+final class Lab {
+
+    /** The verbs, as the control endpoint and {@code fitmon lab} name them. */
+    static final List<String> VERBS = List.of("status", "kill", "restart", "pause", "resume");
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    private final List<ChildProcess> services;
+    private final Duration startTimeout;
+    private final BooleanSupplier stopping;
+    private final Consumer<String> say;
+
+    /**
+     * @param services     every service of the suite, in start order
+     * @param startTimeout how long a restarted service may take to answer on its ready URL
+     * @param stopping     true once the suite is stopping: nothing is started any more
+     * @param say          where the suite tells what the lab did
+     */
+    Lab(List<ChildProcess> services, Duration startTimeout, BooleanSupplier stopping, Consumer<String> say) {
+        this.services = List.copyOf(services);
+        this.startTimeout = startTimeout;
+        this.stopping = stopping;
+        this.say = say;
+    }
+
+    LabAnswer run(String verb, String target) {
+        if (stopping.getAsBoolean()) {
+            return new LabAnswer(LabAnswer.STOPPING, "the suite is stopping");
+        }
+        if (verb.equals("status")) {
+            return LabAnswer.ok(status());
+        }
+        if (!VERBS.contains(verb)) {
+            return new LabAnswer(LabAnswer.UNKNOWN, "unknown lab verb '" + verb + "': one of " + VERBS);
+        }
+        Optional<ChildProcess> service = find(target);
+        if (service.isEmpty()) {
+            return new LabAnswer(LabAnswer.UNKNOWN, "no service '" + target + "' in this suite: one of "
+                    + String.join(", ", names()) + " (a replica also by its number, e.g. 1)");
+        }
+        try {
+            return switch (verb) {
+                case "kill" -> kill(service.get());
+                case "restart" -> restart(service.get());
+                case "pause" -> pause(service.get());
+                default -> resume(service.get());
+            };
+        } catch (IOException e) {
+            return new LabAnswer(LabAnswer.FAILED, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new LabAnswer(LabAnswer.STOPPING, "interrupted: the suite is stopping");
+        }
+    }
+
+    private String status() {
+        StringBuilder lines = new StringBuilder();
+        for (ChildProcess service : services) {
+            String state;
+            if (service.paused()) {
+                state = "paused   pid " + service.pid();
+            } else if (service.alive()) {
+                state = "running  pid " + service.pid();
+            } else {
+                state = "down     " + ExitDescription.of(service);
+            }
+            lines.append(String.format("%-11s %s%n", service.name, state));
+        }
+        return lines.toString().stripTrailing();
+    }
+
+    private LabAnswer kill(ChildProcess service) throws InterruptedException {
+        if (!service.alive()) {
+            return down(service);
+        }
+        long pid = service.pid();
+        service.kill("fitmon lab kill");
+        return LabAnswer.ok(service.name + " killed (SIGKILL to pid " + pid + "); `fitmon lab restart " + service.name
+                + "` brings it back");
+    }
+
+    private LabAnswer pause(ChildProcess service) throws IOException, InterruptedException {
+        if (!service.alive()) {
+            return down(service);
+        }
+        if (service.paused()) {
+            return new LabAnswer(LabAnswer.CONFLICT, service.name + " is already paused; `fitmon lab resume "
+                    + service.name + "` continues it");
+        }
+        service.pause();
+        say.accept(service.name + " paused by fitmon lab (SIGSTOP to pid " + service.pid() + ")");
+        return LabAnswer.ok(service.name + " paused (SIGSTOP to pid " + service.pid() + "); `fitmon lab resume "
+                + service.name + "` continues it");
+    }
+
+    private LabAnswer resume(ChildProcess service) throws IOException, InterruptedException {
+        if (!service.alive()) {
+            return down(service);
+        }
+        if (!service.paused()) {
+            return new LabAnswer(LabAnswer.CONFLICT, service.name + " is not paused");
+        }
+        service.resume();
+        say.accept(service.name + " resumed by fitmon lab (SIGCONT to pid " + service.pid() + ")");
+        return LabAnswer.ok(service.name + " resumed (SIGCONT to pid " + service.pid() + ")");
+    }
+
+    private LabAnswer restart(ChildProcess service) throws IOException, InterruptedException {
+        if (service.alive()) {
+            say.accept("stopping " + service.name + " for fitmon lab restart");
+            service.stop("fitmon lab restart", STOP_GRACE);
+        }
+        say.accept("starting " + service.name + " again (fitmon lab restart)");
+        service.start();
+        service.awaitReady(startTimeout);
+        String ready = service.name + " restarted (pid " + service.pid() + ")"
+                + service.readyUrl.map(url -> ", answering on " + url).orElse("");
+        say.accept(ready);
+        return LabAnswer.ok(ready + (service.name.startsWith("replica-")
+                ? "; it catches up with the others by state transfer" : ""));
+    }
+
+    private static LabAnswer down(ChildProcess service) {
+        return new LabAnswer(LabAnswer.CONFLICT, service.name + " is already down: " + ExitDescription.of(service)
+                + "; `fitmon lab restart " + service.name + "` starts it");
+    }
+
+    private Optional<ChildProcess> find(String target) {
+        String name = target == null ? "" : target.trim();
+        if (name.matches("\\d+")) {
+            name = "replica-" + Integer.parseInt(name);
+        }
+        for (ChildProcess service : services) {
+            if (service.name.equals(name)) {
+                return Optional.of(service);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<String> names() {
+        return services.stream().map(service -> service.name).toList();
+    }
+}
