@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Submits commands through several BFT-SMaRt client proxies (distinct client ids) in turn, since
  * one proxy serialises its sends, and completes each request once f+1 replicas returned
- * byte-identical replies. Sends only to the replicas {@link ReplicaHealth} considers alive (never
+ * byte-identical first replies ({@link ReplyVote}). Sends only to the replicas {@link ReplicaHealth} considers alive (never
  * fewer than n-f, so at least 2f+1).
  *
  * <p>The constructor connects every proxy to every replica and blocks while it does.
@@ -205,7 +205,7 @@ public final class BftSmartOrderingClient implements OrderingClient {
     }
 
     /**
-     * Collects the replies of one request until f+1 of them are byte-identical. The library calls
+     * Collects the replies of one request until f+1 replicas' first replies are byte-identical. The library calls
      * it on its network thread, holding its reply lock: nothing here blocks, and the result is
      * handed to the reply threads.
      */
@@ -214,7 +214,7 @@ public final class BftSmartOrderingClient implements OrderingClient {
         final CompletableFuture<byte[]> result = new CompletableFuture<>();
         private final AsynchServiceProxy proxy;
         private final int[] targets;
-        private final byte[][] received = new byte[settings.n()][];
+        private final ReplyVote vote = new ReplyVote(settings.n(), settings.replyQuorum());
         private final boolean[] answered = new boolean[settings.n()];
         private int requestId = -1;
         private boolean decided;
@@ -244,13 +244,13 @@ public final class BftSmartOrderingClient implements OrderingClient {
         @Override
         public synchronized void reset() {
             // the library re-sends the request after a reconfiguration: earlier replies no longer count
-            Arrays.fill(received, null);
+            vote.reset();
         }
 
         @Override
         public synchronized void replyReceived(RequestContext context, TOMMessage reply) {
             int sender = reply.getSender();
-            if (sender < 0 || sender >= received.length) {
+            if (sender < 0 || sender >= answered.length) {
                 return;
             }
             answered[sender] = true;
@@ -258,15 +258,8 @@ public final class BftSmartOrderingClient implements OrderingClient {
             if (decided) {
                 return;
             }
-            byte[] content = reply.getContent();
-            received[sender] = content;
-            int matching = 0;
-            for (byte[] other : received) {
-                if (other != null && Arrays.equals(other, content)) {
-                    matching++;
-                }
-            }
-            if (matching >= settings.replyQuorum()) {
+            byte[] content = vote.offer(sender, reply.getContent());
+            if (content != null) {
                 decided = true;
                 pending.remove(this);
                 if (timeout != null) {
