@@ -22,6 +22,8 @@ final class ChannelSubscription {
     /** The last sequence handed to the socket, for resuming after a cut-off. */
     volatile long lastSentSeq;
     volatile boolean ended;
+    /** Lab mode, {@code reorder}: the delivery held back until the next one is sent; state machine thread only. */
+    FaultyDeliveries.HeldDelivery held;
 
     ChannelSubscription(ConsoleSession session, String id, String tag, ChannelClass channelClass) {
         this.session = session;

@@ -36,6 +36,8 @@ final class ConsoleSession {
     enum State { AWAITING_CONNECT, CONNECTED, CLOSING, CLOSED }
 
     final String id;
+    /** Which session this is on this replica, counting from 0 (a lab replica equivocates on odd ones). */
+    final long ordinal;
     private final FrameSink sink;
     private final DeliveryHub hub;
     private final SessionOutbox outbox;
@@ -46,8 +48,10 @@ final class ConsoleSession {
     private final AtomicLong messageIds = new AtomicLong();
     private volatile ConsoleIdentity identity;
 
-    ConsoleSession(String id, FrameSink sink, DeliveryHub hub, int maxQueued, int maxQueuedControl, Instant openedAt) {
+    ConsoleSession(String id, long ordinal, FrameSink sink, DeliveryHub hub, int maxQueued, int maxQueuedControl,
+                   Instant openedAt) {
         this.id = id;
+        this.ordinal = ordinal;
         this.sink = sink;
         this.hub = hub;
         this.outbox = new SessionOutbox(maxQueued, maxQueuedControl);
@@ -385,7 +389,7 @@ final class ConsoleSession {
     private boolean replayPage(ChannelSubscription subscription) {
         for (LoggedEvent event : hub.replayPage(subscription)) {
             String frame = message(subscription, "delivery", event.channelSeq(),
-                    hub.deliveryBody(subscription.tag, subscription.channelClass, event));
+                    hub.deliveryBody(subscription, event));
             if (!send(new SessionOutbox.Item(frame, subscription, event.channelSeq(), false))) {
                 return false;
             }

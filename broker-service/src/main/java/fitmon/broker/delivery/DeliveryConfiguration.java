@@ -2,6 +2,9 @@ package fitmon.broker.delivery;
 
 import java.time.Clock;
 
+import fitmon.broker.lab.LabSetting;
+import fitmon.broker.lab.LabSwitches;
+import fitmon.broker.lab.Misbehaviour;
 import fitmon.broker.replication.BrokerReplicaProperties;
 import fitmon.broker.replication.ReplicatedBroker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +27,8 @@ class DeliveryConfiguration {
 
     @Bean(destroyMethod = "close")
     DeliveryHub deliveryHub(BrokerReplicaProperties replica, DeliveryProperties properties, ReplicatedBroker broker,
-                            MeterRegistry registry) {
+                            MeterRegistry registry, LabSwitches lab) {
+        LabSwitches deliveries = lab;
         if (properties.faultInjection().enabled()) {
             if (!Boolean.getBoolean(DeliveryProperties.FaultInjection.ALLOW_PROPERTY)) {
                 throw new IllegalStateException("fitmon.broker.delivery.fault-injection.* makes this replica lie to"
@@ -33,9 +37,10 @@ class DeliveryConfiguration {
             }
             LOG.warn("FAULT INJECTION: replica {} alters every event it delivers to consoles (test only)",
                     replica.replicaId());
+            deliveries = LabSwitches.fixed(replica.replicaId(), new LabSetting(Misbehaviour.ALTER, null));
         }
         DeliveryHub hub = new DeliveryHub(replica.replicaId(), broker, new ConsoleTokens(properties.jwksUrl()),
-                properties, registry, Clock.systemUTC());
+                properties, registry, Clock.systemUTC(), deliveries);
         broker.setListener(hub);
         return hub;
     }

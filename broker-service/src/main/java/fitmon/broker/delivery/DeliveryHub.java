@@ -14,7 +14,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
+import fitmon.broker.lab.LabSwitches;
 import fitmon.broker.replication.ReplicatedBroker;
 import fitmon.broker.state.ChannelView;
 import fitmon.broker.state.LoggedEvent;
@@ -40,7 +42,8 @@ public final class DeliveryHub implements StateListener, AutoCloseable {
     private final ReplicatedBroker broker;
     private final ConsoleTokens tokens;
     private final DeliveryProperties properties;
-    private final boolean alterEvents;
+    private final FaultyDeliveries faulty;
+    private final AtomicLong sessionsOpened = new AtomicLong();
     private final Clock clock;
     /** Every open WebSocket, for the timers and shutdown. */
     private final Set<ConsoleSession> sessions = ConcurrentHashMap.newKeySet();
@@ -55,13 +58,14 @@ public final class DeliveryHub implements StateListener, AutoCloseable {
     private final Counter slowConsumers;
     private final MeterRegistry registry;
 
+    /** @param lab what this replica does wrong (lab mode, or the test-only fault injection) */
     DeliveryHub(int replicaId, ReplicatedBroker broker, ConsoleTokens tokens, DeliveryProperties properties,
-                MeterRegistry registry, Clock clock) {
+                MeterRegistry registry, Clock clock, LabSwitches lab) {
         this.replicaId = replicaId;
         this.broker = broker;
         this.tokens = tokens;
         this.properties = properties;
-        this.alterEvents = properties.faultInjection().alterEvents();
+        this.faulty = new FaultyDeliveries(replicaId, lab, timers);
         this.clock = clock;
         this.registry = registry;
         this.sent = Counter.builder("fitmon.delivery.frames.sent").description("STOMP frames sent to consoles").register(registry);
@@ -91,7 +95,7 @@ public final class DeliveryHub implements StateListener, AutoCloseable {
      * so sockets that stay silent cannot keep it out.
      */
     ConsoleSession open(FrameSink sink) {
-        ConsoleSession session = new ConsoleSession(UUID.randomUUID().toString(), sink, this, properties.maxQueued(),
+        ConsoleSession session = new ConsoleSession(UUID.randomUUID().toString(), sessionsOpened.getAndIncrement(), sink, this, properties.maxQueued(),
                 properties.maxQueuedControl(), clock.instant());
         sessions.add(session);
         ConsoleSession longestWaiting = null;
@@ -237,8 +241,14 @@ public final class DeliveryHub implements StateListener, AutoCloseable {
     public void eventAppended(String tag, ChannelClass channelClass, LoggedEvent event) {
         Set<ChannelSubscription> subscriptions = byTag.get(tag);
         if (subscriptions == null || subscriptions.isEmpty()) {
+            faulty.appended(tag, event);
             return;
         }
+        if (!faulty.honest()) {
+            faulty.deliver(tag, channelClass, event, subscriptions);
+            return;
+        }
+        faulty.appended(tag, event);
         String body = null;
         for (ChannelSubscription subscription : subscriptions) {
             if (!subscription.live || subscription.ended || event.channelSeq() < subscription.nextSeq) {
@@ -246,7 +256,7 @@ public final class DeliveryHub implements StateListener, AutoCloseable {
             }
             subscription.nextSeq = event.channelSeq() + 1;
             if (body == null) {
-                body = deliveryBody(tag, channelClass, event);
+                body = DeliveryJson.delivery(replicaId, tag, channelClass, event, event.envelopeJson());
             }
             subscription.session.enqueueDelivery(subscription, event.channelSeq(), body);
         }
@@ -264,9 +274,11 @@ public final class DeliveryHub implements StateListener, AutoCloseable {
         }
     }
 
-    String deliveryBody(String tag, ChannelClass channelClass, LoggedEvent event) {
-        String eventJson = alterEvents ? EventAlteration.alter(event.envelope()) : event.envelopeJson();
-        return DeliveryJson.delivery(replicaId, tag, channelClass, event, eventJson);
+    /** A delivery from the retained log (catch-up). */
+    String deliveryBody(ChannelSubscription subscription, LoggedEvent event) {
+        return faulty.honest()
+                ? DeliveryJson.delivery(replicaId, subscription.tag, subscription.channelClass, event, event.envelopeJson())
+                : faulty.body(subscription, event, null);
     }
 
     // ---------------------------------------------------------------- for sessions

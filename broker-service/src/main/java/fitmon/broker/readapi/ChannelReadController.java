@@ -4,6 +4,8 @@ import static fitmon.broker.problem.ReplicaProblems.problem;
 
 import java.util.List;
 
+import fitmon.broker.lab.LabSwitches;
+import fitmon.broker.lab.Misbehaviour;
 import fitmon.broker.replication.BrokerReplicaProperties;
 import fitmon.broker.replication.ReplicatedBroker;
 import fitmon.broker.state.ChannelView;
@@ -29,22 +31,32 @@ class ChannelReadController {
     static final int MAX_PAGE = 1000;
     static final int MAX_PAGE_BYTES = 1024 * 1024;
 
+    /** How far ahead a lying replica ({@link Misbehaviour#LYING_READS}) claims its channels are. */
+    static final long LIE_AHEAD = 1000;
+
     private final ReplicatedBroker broker;
     private final int replicaId;
+    private final LabSwitches lab;
 
-    ChannelReadController(ReplicatedBroker broker, BrokerReplicaProperties properties) {
+    ChannelReadController(ReplicatedBroker broker, BrokerReplicaProperties properties, LabSwitches lab) {
         this.broker = broker;
         this.replicaId = properties.replicaId();
+        this.lab = lab;
     }
 
     @GetMapping
     List<ChannelResponse> channels() {
-        return broker.read(sm -> sm.channels().stream().map(ChannelResponse::of).toList());
+        return broker.read(sm -> sm.channels().stream().map(this::response).toList());
     }
 
     @GetMapping("/{tag}")
     ChannelResponse channel(@PathVariable String tag) {
-        return ChannelResponse.of(find(tag));
+        return response(find(tag));
+    }
+
+    private ChannelResponse response(ChannelView view) {
+        ChannelResponse honest = ChannelResponse.of(view);
+        return lab.is(Misbehaviour.LYING_READS) ? honest.claimingLastSeq(honest.lastSeq() + LIE_AHEAD) : honest;
     }
 
     @GetMapping("/{tag}/events")
@@ -62,7 +74,8 @@ class ChannelReadController {
             ChannelView channel = sm.channel(tag).orElseThrow(() -> notFound(tag));
             List<LoggedEvent> page = withinBytes(sm.events(tag, fromSeq, limit));
             long next = page.isEmpty() ? Math.max(fromSeq, channel.lastSeq() + 1) : page.get(page.size() - 1).channelSeq() + 1;
-            return new EventPageResponse(tag, channel.firstRetainedSeq(), channel.lastSeq(), next,
+            long lastSeq = lab.is(Misbehaviour.LYING_READS) ? channel.lastSeq() + LIE_AHEAD : channel.lastSeq();
+            return new EventPageResponse(tag, channel.firstRetainedSeq(), lastSeq, next,
                     page.stream().map(e -> DeliveryResponse.of(replicaId, tag, channel.channelClass(), e)).toList());
         });
     }

@@ -15,6 +15,12 @@ public record ChannelResponse(String tag, @JsonProperty("class") String channelC
                               long retainedBytes, List<String> probes, List<String> subscribers,
                               List<ProbeKeyView> probeKeys) {
 
+    /** The same channel, with another last sequence (what a lying replica claims). */
+    ChannelResponse claimingLastSeq(long claimed) {
+        return new ChannelResponse(tag, channelClass, idleTimeoutSeconds, maxProbes, maxSubscribers, retention, createdAt,
+                lastActivityAt, claimed, firstRetainedSeq, retainedEvents, retainedBytes, probes, subscribers, probeKeys);
+    }
+
     static ChannelResponse of(ChannelView v) {
         return new ChannelResponse(v.tag(), v.channelClass().name(), v.idleTimeoutSeconds(), v.maxProbes(),
                 v.maxSubscribers(), v.retention(), Instant.ofEpochMilli(v.createdAtMillis()),

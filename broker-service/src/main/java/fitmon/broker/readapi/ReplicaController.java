@@ -3,6 +3,8 @@ package fitmon.broker.readapi;
 import java.time.Instant;
 import java.util.HexFormat;
 
+import fitmon.broker.lab.LabSwitches;
+import fitmon.broker.lab.Misbehaviour;
 import fitmon.broker.replication.BrokerReplicaProperties;
 import fitmon.broker.replication.ReplicaRuntime;
 import fitmon.broker.replication.ReplicatedBroker;
@@ -21,9 +23,11 @@ class ReplicaController {
     private final AgreedStateDigest digest;
     private final ReplicaRuntime runtime;
     private final BrokerReplicaProperties properties;
+    private final LabSwitches lab;
 
     ReplicaController(ReplicatedBroker broker, AgreedStateDigest digest, ReplicaRuntime runtime,
-                      BrokerReplicaProperties properties) {
+                      BrokerReplicaProperties properties, LabSwitches lab) {
+        this.lab = lab;
         this.broker = broker;
         this.digest = digest;
         this.runtime = runtime;
@@ -44,7 +48,17 @@ class ReplicaController {
         return new ReplicaResponse(properties.replicaId(), properties.peers().size(), properties.f(),
                 runtime.state(), lastConsensusId, progress.appliedCommands(),
                 Instant.ofEpochMilli(progress.consensusTimeMillis()),
-                HexFormat.of().formatHex(progress.digest()), fromDisk, runtime.regency(), runtime.leader(),
+                HexFormat.of().formatHex(lab.is(Misbehaviour.LYING_READS) ? madeUp(progress.digest()) : progress.digest()),
+                fromDisk, runtime.regency(), runtime.leader(),
                 runtime.activity());
+    }
+
+    /** A digest no state has: every bit of the true one flipped. */
+    private static byte[] madeUp(byte[] digest) {
+        byte[] lie = digest.clone();
+        for (int i = 0; i < lie.length; i++) {
+            lie[i] = (byte) ~lie[i];
+        }
+        return lie;
     }
 }

@@ -8,6 +8,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import fitmon.broker.lab.LabSwitches;
+import fitmon.broker.lab.LyingReplies;
 import fitmon.broker.state.BrokerStateMachine;
 import fitmon.broker.state.PrecomputedVerdicts;
 import fitmon.broker.state.StateMachineConfig;
@@ -93,8 +95,9 @@ class BrokerReplicaConfiguration {
 
     @Bean
     ReplicaRuntime replicaRuntime(BrokerReplicaProperties properties, ReplicationSettings settings,
-                                  ReplicatedBroker broker, ReplicaStorage storage, MeterRegistry registry) {
-        BftSmartReplica replica = new BftSmartReplica(properties.replicaId(), settings, broker,
+                                  ReplicatedBroker broker, ReplicaStorage storage, MeterRegistry registry,
+                                  LabSwitches lab) {
+        BftSmartReplica replica = new BftSmartReplica(properties.replicaId(), settings, LyingReplies.around(broker, lab),
                 ReplicaKeyFiles.load(properties.keys()), properties.waitingReportInterval(), storage.journal());
         ReplicaGauges.register(registry, replica, settings.n());
         return new ReplicaRuntime(replica);

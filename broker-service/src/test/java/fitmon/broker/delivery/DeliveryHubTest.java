@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import fitmon.broker.lab.LabSetting;
+import fitmon.broker.lab.LabSwitches;
+import fitmon.broker.lab.Misbehaviour;
 import fitmon.broker.replication.BrokerMetrics;
 import fitmon.broker.replication.ReplicatedBroker;
 import fitmon.broker.state.BrokerStateMachine;
@@ -84,7 +87,19 @@ class DeliveryHubTest {
     }
 
     private DeliveryHub hub(DeliveryProperties properties, MeterRegistry registry) {
-        DeliveryHub hub = new DeliveryHub(2, broker, new ConsoleTokens(tokens.jwksUrl()), properties, registry, clock);
+        return hub(properties, registry, properties.faultInjection().alterEvents()
+                ? LabSwitches.fixed(2, new LabSetting(Misbehaviour.ALTER, null)) : LabSwitches.honest(2));
+    }
+
+    /** A hub of a replica in lab mode, told what to do through {@code lab}. */
+    private DeliveryHub labHub(LabSwitches lab) {
+        return hub(new DeliveryProperties(tokens.jwksUrl(), 100, 100, 10, 10, 5, Duration.ofSeconds(10),
+                List.of("*"), new DeliveryProperties.FaultInjection(false)), new SimpleMeterRegistry(), lab);
+    }
+
+    private DeliveryHub hub(DeliveryProperties properties, MeterRegistry registry, LabSwitches lab) {
+        DeliveryHub hub = new DeliveryHub(2, broker, new ConsoleTokens(tokens.jwksUrl()), properties, registry, clock,
+                lab);
         broker.setListener(hub);
         hubs.add(hub);
         return hub;
@@ -507,5 +522,105 @@ class DeliveryHubTest {
         public Instant instant() {
             return now.get();
         }
+    }
+
+    // ---------------------------------------------------------------- lab mode
+
+    private static JsonNode data(StompFrame frame) {
+        return body(frame).get("event").get("data");
+    }
+
+    @Test
+    void anEquivocatingReplicaSendsAlteredEventsToEverySecondConsoleOnly() throws Exception {
+        channel(TAG, ChannelClass.BFT);
+        LabSwitches lab = LabSwitches.lab(2);
+        DeliveryHub hub = labHub(lab);
+        RecordingSink first = new RecordingSink();
+        RecordingSink second = new RecordingSink();
+        subscribe(connected(hub, first), "s1", TAG, null);
+        subscribe(connected(hub, second), "s1", TAG, null);
+        lab.set(new LabSetting(Misbehaviour.EQUIVOCATE, null));
+
+        publish(TAG, ChannelClass.BFT, 1);
+
+        JsonNode original = EventJson.readTree(new String(probe.signedBytes(TAG, 1))).get("data");
+        assertThat(data(first.next())).isEqualTo(original);
+        StompFrame toSecond = second.next();
+        assertThat(data(toSecond)).isNotEqualTo(original);
+        assertThat(body(toSecond).get("event").get("sig")).isNotNull();
+    }
+
+    @Test
+    void aDroppingReplicaSendsNothingUntilItIsHonestAgain() throws Exception {
+        channel(TAG, ChannelClass.BFT);
+        LabSwitches lab = LabSwitches.lab(2);
+        DeliveryHub hub = labHub(lab);
+        RecordingSink sink = new RecordingSink();
+        subscribe(connected(hub, sink), "s1", TAG, null);
+        lab.set(new LabSetting(Misbehaviour.DROP, null));
+        publish(TAG, ChannelClass.BFT, 2);
+
+        lab.set(LabSetting.HONEST);
+        publish(TAG, ChannelClass.BFT, 1);
+
+        assertThat(channelSeq(sink.next())).isEqualTo(3);
+    }
+
+    @Test
+    void aReorderingReplicaSwapsConsecutiveDeliveries() throws Exception {
+        channel(TAG, ChannelClass.BFT);
+        LabSwitches lab = LabSwitches.lab(2);
+        DeliveryHub hub = labHub(lab);
+        RecordingSink sink = new RecordingSink();
+        subscribe(connected(hub, sink), "s1", TAG, null);
+        lab.set(new LabSetting(Misbehaviour.REORDER, null));
+
+        publish(TAG, ChannelClass.BFT, 4);
+
+        assertThat(List.of(channelSeq(sink.next()), channelSeq(sink.next()), channelSeq(sink.next()),
+                channelSeq(sink.next()))).containsExactly(2L, 1L, 4L, 3L);
+    }
+
+    @Test
+    void aReplayingReplicaDeliversThePreviousEventInTheNewPosition() throws Exception {
+        channel(TAG, ChannelClass.BFT);
+        LabSwitches lab = LabSwitches.lab(2);
+        DeliveryHub hub = labHub(lab);
+        RecordingSink sink = new RecordingSink();
+        subscribe(connected(hub, sink), "s1", TAG, null);
+        publish(TAG, ChannelClass.BFT, 1);
+        assertThat(body(sink.next()).get("event").get("seq").asLong()).isEqualTo(1);
+        lab.set(new LabSetting(Misbehaviour.REPLAY, null));
+
+        publish(TAG, ChannelClass.BFT, 1);
+
+        StompFrame replayed = sink.next();
+        assertThat(channelSeq(replayed)).isEqualTo(2);
+        assertThat(body(replayed).get("event").get("seq").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aDelayingReplicaSendsEachDeliveryNoSoonerThanItsDelay() throws Exception {
+        channel(TAG, ChannelClass.BFT);
+        LabSwitches lab = LabSwitches.lab(2);
+        DeliveryHub hub = labHub(lab);
+        RecordingSink sink = new RecordingSink();
+        subscribe(connected(hub, sink), "s1", TAG, null);
+        lab.set(new LabSetting(Misbehaviour.DELAY, Duration.ofMillis(400)));
+
+        long start = System.nanoTime();
+        publish(TAG, ChannelClass.BFT, 1);
+        assertThat(channelSeq(sink.next())).isEqualTo(1);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+    }
+
+    @Test
+    void outsideLabModeTheBehaviourCannotChange() {
+        LabSwitches production = LabSwitches.honest(2);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> production.set(new LabSetting(Misbehaviour.DROP, null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not in lab mode");
+        assertThat(production.is(Misbehaviour.HONEST)).isTrue();
     }
 }

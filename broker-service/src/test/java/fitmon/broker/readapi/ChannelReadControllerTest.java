@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import fitmon.broker.lab.LabSwitches;
 import fitmon.broker.replication.BrokerMetrics;
 import fitmon.broker.replication.BrokerReplicaProperties;
 import fitmon.broker.replication.ReplicatedBroker;
@@ -38,7 +39,8 @@ class ChannelReadControllerTest {
             0, 1, List.of("127.0.0.1:11000", "127.0.0.1:11010", "127.0.0.1:11020", "127.0.0.1:11030"),
             Duration.ofSeconds(2), null, null, false,
             new BrokerReplicaProperties.Limits(65536, 1000, 10000, 1_000_000, 1L << 30),
-            new BrokerReplicaProperties.Keys(null, null), Duration.ofSeconds(30), null, DataSize.ofMegabytes(64), true));
+            new BrokerReplicaProperties.Keys(null, null), Duration.ofSeconds(30), null, DataSize.ofMegabytes(64), true),
+            LabSwitches.honest(0));
     private final SigningProbe probe = SigningProbe.ed25519("web-01");
     private final AtomicLong consensusIds = new AtomicLong();
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
  * through the suite's control endpoint (127.0.0.1, token in the data directory's {@code lab.json}).
  */
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = {"Inject faults into the fitmon local running on this machine, from another terminal: kill, restart, pause and resume its services.",
+        description = {"Inject faults into the fitmon local running on this machine, from another terminal: kill, restart, pause and resume its services; in lab mode (fitmon local --lab), make a replica lie.",
                 "NAME: replica-0..replica-3 (or just 0..3), registry, gateway, console, demo-probe."},
         footer = {"", "Exit codes: 0 done, 2 usage, 3 refused by the suite (unknown service, already down, not paused, restart failed), 4 no suite running with that data directory."})
 final class LabCommand implements Runnable {
@@ -31,7 +31,7 @@ final class LabCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a lab verb is required: status, kill, restart, pause or resume");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a lab verb is required: status, kill, restart, pause, resume or lie");
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
@@ -63,6 +63,18 @@ final class LabCommand implements Runnable {
             description = "SIGCONT a paused service.")
     int resume(@Parameters(paramLabel = "NAME", description = "replica-N or N, registry, gateway, console, demo-probe") String name) {
         return send("resume", name);
+    }
+
+    @Command(name = "lie", mixinStandardHelpOptions = true,
+            description = {"Make a replica misbehave as an intruder on it could, and watch consoles and the gateway out-vote it. Only in a suite started with --lab.",
+                    "Modes: alter (changes every delivered event's data, keeps the signature), equivocate (altered copies to every second console), drop (delivers nothing), delay (delivers late, --delay), reorder (swaps consecutive deliveries), replay (delivers the previous event again in each new position), wrong-replies (false refusals to the gateway), lying-reads (made-up positions and digest in its read API), honest (stops lying)."})
+    int lie(@Parameters(paramLabel = "NAME", description = "replica-N or N") String name,
+            @Option(names = "--mode", required = true, paramLabel = "MODE", description = "What to do wrong (see above), or honest.") String mode,
+            @Option(names = "--delay", paramLabel = "MILLIS", description = "For --mode delay: how late each delivery goes out (default 2000, at most 300000).") Long delayMillis) {
+        if (mode.isBlank() || mode.contains(" ")) {
+            throw CliException.usage("--mode takes one word, e.g. equivocate");
+        }
+        return send("lie", name + " " + mode + (delayMillis == null ? "" : " " + delayMillis));
     }
 
     private int send(String verb, String name) {

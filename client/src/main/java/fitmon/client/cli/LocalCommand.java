@@ -32,11 +32,14 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--no-demo", description = "Do not run the demo probe.")
     boolean noDemo;
 
+    @Option(names = "--lab", description = "Lab mode: the replicas accept `fitmon lab lie` (alter, equivocate, drop, delay, reorder or replay deliveries, wrong replies, lying reads). For watching fitmon out-vote a lying replica; never for real monitoring.")
+    boolean lab;
+
     @Override
     public Integer call() throws Exception {
         FitmonCommand root = Root.of(spec);
         PrintWriter out = root.out();
-        LocalSuite suite = new LocalSuite(new LocalSuite.Settings(repository, data, portOffset, !noDemo), out);
+        LocalSuite suite = new LocalSuite(new LocalSuite.Settings(repository, data, portOffset, !noDemo, lab), out);
         Thread stopper = new Thread(() -> {
             out.println("fitmon-local: stopping…");
             out.flush();

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 final class Lab {
 
     /** The verbs, as the control endpoint and {@code fitmon lab} name them. */
-    static final List<String> VERBS = List.of("status", "kill", "restart", "pause", "resume");
+    static final List<String> VERBS = List.of("status", "kill", "restart", "pause", "resume", "lie");
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
@@ -24,14 +24,18 @@ final class Lab {
     private final Duration startTimeout;
     private final BooleanSupplier stopping;
     private final Consumer<String> say;
+    private final ReplicaLab replicaLab;
 
     /**
      * @param services     every service of the suite, in start order
      * @param startTimeout how long a restarted service may take to answer on its ready URL
      * @param stopping     true once the suite is stopping: nothing is started any more
      * @param say          where the suite tells what the lab did
+     * @param replicaLab   the replicas' lab endpoints; null when the suite was not started with {@code --lab}
      */
-    Lab(List<ChildProcess> services, Duration startTimeout, BooleanSupplier stopping, Consumer<String> say) {
+    Lab(List<ChildProcess> services, Duration startTimeout, BooleanSupplier stopping, Consumer<String> say,
+        ReplicaLab replicaLab) {
+        this.replicaLab = replicaLab;
         this.services = List.copyOf(services);
         this.startTimeout = startTimeout;
         this.stopping = stopping;
@@ -48,6 +52,9 @@ final class Lab {
         if (!VERBS.contains(verb)) {
             return new LabAnswer(LabAnswer.UNKNOWN, "unknown lab verb '" + verb + "': one of " + VERBS);
         }
+        if (verb.equals("lie")) {
+            return lie(target);
+        }
         Optional<ChildProcess> service = find(target);
         if (service.isEmpty()) {
             return new LabAnswer(LabAnswer.UNKNOWN, "no service '" + target + "' in this suite: one of "
@@ -62,6 +69,40 @@ final class Lab {
             };
         } catch (IOException e) {
             return new LabAnswer(LabAnswer.FAILED, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new LabAnswer(LabAnswer.STOPPING, "interrupted: the suite is stopping");
+        }
+    }
+
+    /** {@code lie}: the target is "NAME MODE [DELAY_MILLIS]". */
+    private LabAnswer lie(String target) {
+        if (replicaLab == null) {
+            return new LabAnswer(LabAnswer.CONFLICT, "this suite was not started in lab mode, so its replicas refuse to"
+                    + " misbehave: stop it and start it with `./fitmon-local --lab`");
+        }
+        String[] words = target == null ? new String[0] : target.trim().split("\\s+");
+        if (words.length < 2 || words.length > 3) {
+            return new LabAnswer(LabAnswer.UNKNOWN, "lie needs a replica and a mode, e.g. `3 equivocate`");
+        }
+        Optional<ChildProcess> replica = find(words[0]);
+        if (replica.isEmpty()) {
+            return new LabAnswer(LabAnswer.UNKNOWN, "no service '" + words[0] + "' in this suite: a replica, e.g. 3");
+        }
+        Long delay = null;
+        if (words.length == 3) {
+            try {
+                delay = Long.parseLong(words[2]);
+            } catch (NumberFormatException e) {
+                return new LabAnswer(LabAnswer.UNKNOWN, "the delay must be milliseconds, got '" + words[2] + "'");
+            }
+        }
+        try {
+            LabAnswer answer = replicaLab.tell(replica.get().name, words[1], delay);
+            if (answer.status() == LabAnswer.OK) {
+                say.accept("lab: " + answer.text());
+            }
+            return answer;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new LabAnswer(LabAnswer.STOPPING, "interrupted: the suite is stopping");

@@ -45,8 +45,9 @@ public final class LocalSuite implements AutoCloseable {
      * @param data       where state, keys and logs go
      * @param portOffset added to every default port
      * @param demo       whether to run the demo probe
+     * @param lab        lab mode: replicas accept {@code fitmon lab lie} (never for anything but a lab)
      */
-    public record Settings(Path repository, Path data, int portOffset, boolean demo) {
+    public record Settings(Path repository, Path data, int portOffset, boolean demo, boolean lab) {
     }
 
     private final Settings settings;
@@ -118,19 +119,32 @@ public final class LocalSuite implements AutoCloseable {
             replicaUrls.add("http://127.0.0.1:" + ports.replicaHttp(i));
             publicKeys.add(keys.resolve("public/replica-" + i + ".pub.pem").toString());
         }
+        ReplicaLab replicaLab = null;
+        if (settings.lab()) {
+            java.util.Map<String, String> byName = new java.util.HashMap<>();
+            for (int i = 0; i < N; i++) {
+                byName.put("replica-" + i, replicaUrls.get(i));
+            }
+            replicaLab = ReplicaLab.create(data, byName);
+            say("LAB MODE: the replicas can be told to misbehave (`fitmon lab lie N --mode MODE`); token in "
+                    + ReplicaLab.tokenFile(data));
+        }
         List<ChildProcess> replicas = new ArrayList<>();
         for (int i = 0; i < N; i++) {
             // live, not ready: a replica is ready once its group ordered something, and on a fresh group
             // that takes the gateway started next
             String live = replicaUrls.get(i) + "/actuator/health/liveness";
-            List<String> arguments = List.of("--server.port=" + ports.replicaHttp(i),
+            List<String> arguments = new ArrayList<>(List.of("--server.port=" + ports.replicaHttp(i),
                     "--fitmon.broker.replica-id=" + i, "--fitmon.broker.f=" + F,
                     "--fitmon.broker.peers=" + String.join(",", peers),
                     "--fitmon.broker.ca-public-key=" + caPublicKey,
                     "--fitmon.broker.keys.private-key-file=" + keys.resolve("replica-" + i + "/replica.key.pem"),
                     "--fitmon.broker.keys.public-key-files=" + String.join(",", publicKeys),
                     "--fitmon.broker.delivery.jwks-url=" + registryUrl + "/api/v1/tokens/jwks.json",
-                    "--fitmon.broker.data-dir=" + data.resolve("broker-" + i));
+                    "--fitmon.broker.data-dir=" + data.resolve("broker-" + i)));
+            if (settings.lab()) {
+                arguments.addAll(ReplicaLab.arguments(data));
+            }
             replicas.add(launch("replica-" + i, brokerJar, () -> arguments, live, data));
         }
         for (ChildProcess replica : replicas) {
@@ -167,7 +181,7 @@ public final class LocalSuite implements AutoCloseable {
             launchDemoProbe(clientJar, gatewayUrl, adminKey, data);
         }
         synchronized (started) {
-            Lab lab = new Lab(started, START_TIMEOUT, () -> stopping, this::say);
+            Lab lab = new Lab(started, START_TIMEOUT, () -> stopping, this::say, replicaLab);
             labServer = LabServer.start(lab, data);
         }
         say("fitmon is up: console " + consoleUrl + " (sign in with the admin key), logs in " + data.resolve("logs")
@@ -175,7 +189,8 @@ public final class LocalSuite implements AutoCloseable {
         String fitmon = settings.repository().resolve("client/bin/fitmon").normalize().toString();
         say("lab: from another terminal, `" + fitmon + " lab status`, `" + fitmon
                 + " lab kill|restart|pause|resume NAME` (NAME: " + String.join(", ", names())
-                + "; a replica also by its number)" + labDataHint(data));
+                + "; a replica also by its number)" + labDataHint(data)
+                + (settings.lab() ? "; `" + fitmon + " lab lie 3 --mode equivocate` makes replica 3 lie" : ""));
     }
 
     /** The {@code --data} that {@code fitmon lab} needs, unless it is the default it assumes. */

@@ -49,8 +49,8 @@ class LabTest {
         probe = new ChildProcess("demo-probe", List.of("sleep", "600"), data.resolve("logs/demo-probe.log"));
         replica.start();
         probe.start();
-        server = LabServer.start(new Lab(List.of(replica, probe), Duration.ofSeconds(30), () -> stopping, said::add),
-                data);
+        server = LabServer.start(new Lab(List.of(replica, probe), Duration.ofSeconds(30), () -> stopping, said::add,
+                null), data);
     }
 
     @AfterEach
@@ -250,5 +250,13 @@ class LabTest {
     private static char processState(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         return stat.charAt(stat.lastIndexOf(')') + 2);
+    }
+
+    @Test
+    void aSuiteNotStartedInLabModeRefusesToMakeAReplicaLie() {
+        CliRun run = lab("lie", "1", "--mode", "equivocate");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(run.err()).contains("not started in lab mode", "./fitmon-local --lab");
     }
 }

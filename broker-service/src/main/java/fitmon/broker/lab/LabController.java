@@ -1,0 +1,79 @@
+package fitmon.broker.lab;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import fitmon.broker.problem.ReplicaProblems;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/v1/lab} shows, {@code PUT /api/v1/lab} changes what this replica does wrong.
+ * Exists in lab mode only (see {@link LabProperties}); every request carries the lab token.
+ */
+@RestController
+class LabController {
+
+    /** The body of a change: {@code {"mode":"delay","delayMillis":2000}}. */
+    record Change(String mode, Long delayMillis) {
+    }
+
+    /** What the replica does now, and what it could be told. */
+    record View(int replica, String mode, String description, long delayMillis, List<String> modes) {
+    }
+
+    private final LabSwitches switches;
+    private final LabToken token;
+    private final int replicaId;
+
+    LabController(LabSwitches switches, LabToken token, int replicaId) {
+        this.switches = switches;
+        this.token = token;
+        this.replicaId = replicaId;
+    }
+
+    @GetMapping("/api/v1/lab")
+    View show(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+        authorize(authorization);
+        return view();
+    }
+
+    @PutMapping("/api/v1/lab")
+    View change(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                @RequestBody Change change) {
+        authorize(authorization);
+        if (change == null || change.mode() == null) {
+            throw ReplicaProblems.problem(HttpStatus.BAD_REQUEST, "MISBEHAVIOUR_REQUIRED", "No misbehaviour given",
+                    "give {\"mode\": ...}, one of " + Misbehaviour.labels());
+        }
+        LabSetting setting;
+        try {
+            setting = new LabSetting(Misbehaviour.parse(change.mode()),
+                    change.delayMillis() == null ? null : Duration.ofMillis(change.delayMillis()));
+        } catch (IllegalArgumentException e) {
+            throw ReplicaProblems.problem(HttpStatus.BAD_REQUEST, "UNKNOWN_MISBEHAVIOUR", "Not a misbehaviour",
+                    e.getMessage());
+        }
+        switches.set(setting);
+        return view();
+    }
+
+    private void authorize(String authorization) {
+        if (!token.matches(authorization)) {
+            throw ReplicaProblems.problem(HttpStatus.UNAUTHORIZED, "LAB_TOKEN_REQUIRED", "Lab token required",
+                    "lab requests carry Authorization: Bearer TOKEN, the token of fitmon.broker.lab.token-file");
+        }
+    }
+
+    private View view() {
+        LabSetting now = switches.current();
+        return new View(replicaId, now.mode().label(), now.mode().description(), now.delay().toMillis(),
+                Arrays.stream(Misbehaviour.values()).map(Misbehaviour::label).toList());
+    }
+}
