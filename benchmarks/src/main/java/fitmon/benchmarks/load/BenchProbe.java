@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  * in blocks, so a run does not write the counter file once per event, and a crashed run still
  * never reuses a SEQ.
  */
-final class BenchProbe {
+public final class BenchProbe {
 
     private static final int SEQ_BLOCK = 10_000;
 
@@ -39,12 +39,12 @@ final class BenchProbe {
         this.gateway = probeGateway;
     }
 
-    String probeId() {
+    public String probeId() {
         return sdk.probeId();
     }
 
     /** A gateway client signing with this probe's API key. */
-    GatewayClient gateway() {
+    public GatewayClient gateway() {
         return gateway;
     }
 
@@ -53,7 +53,7 @@ final class BenchProbe {
     }
 
     /** The next {@code count} events of this probe, signed, with consecutive SEQs. */
-    synchronized List<Event> sign(String tag, List<JsonNode> data) throws IOException {
+    public synchronized List<Event> sign(String tag, List<JsonNode> data) throws IOException {
         String ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
         List<Event> events = new ArrayList<>(data.size());
         for (JsonNode d : data) {

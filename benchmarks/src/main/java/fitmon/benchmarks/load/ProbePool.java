@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * time, then kept under {@code cache/<admin key id>/probe-<i>} and reused by later runs against the
  * same suite (the admin key id names the suite: a fresh registry makes a fresh bootstrap key).
  */
-final class ProbePool {
+public final class ProbePool {
 
     private static final int ENROLL_THREADS = 4;
 
@@ -33,14 +33,14 @@ final class ProbePool {
     private final Path directory;
     private final Consumer<String> log;
 
-    ProbePool(GatewayClient admin, Path cache, Consumer<String> log) {
+    public ProbePool(GatewayClient admin, Path cache, Consumer<String> log) {
         this.admin = admin;
         this.directory = cache.resolve(admin.apiKey().keyId());
         this.log = log;
     }
 
     /** The first {@code count} identities, enrolling those the cache does not hold yet. */
-    List<BenchProbe> probes(int count) throws Exception {
+    public List<BenchProbe> probes(int count) throws Exception {
         Files.createDirectories(directory);
         ExecutorService pool = Executors.newFixedThreadPool(ENROLL_THREADS);
         try {
@@ -90,7 +90,7 @@ final class ProbePool {
      * Registers every probe to a channel, in parallel. Right after an approval the gateway may still
      * hold the probe as not enrolled (its registry cache), so NOT_ENROLLED is retried for a while.
      */
-    static void registerAll(List<BenchProbe> probes, String tag) throws Exception {
+    public static void registerAll(List<BenchProbe> probes, String tag) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(ENROLL_THREADS);
         try {
             List<Future<?>> futures = new ArrayList<>();
