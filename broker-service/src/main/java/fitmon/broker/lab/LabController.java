@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import fitmon.broker.problem.ReplicaProblems;
+import fitmon.broker.replication.BrokerReplicaProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Exists in lab mode only (see {@link LabProperties}); every request carries the lab token.
  */
 @RestController
+@ConditionalOnProperty(prefix = "fitmon.broker.lab", name = "enabled", havingValue = "true")
 class LabController {
 
     /** The body of a change: {@code {"mode":"delay","delayMillis":2000}}. */
@@ -32,10 +35,10 @@ class LabController {
     private final LabToken token;
     private final int replicaId;
 
-    LabController(LabSwitches switches, LabToken token, int replicaId) {
+    LabController(LabSwitches switches, LabProperties properties, BrokerReplicaProperties replica) {
         this.switches = switches;
-        this.token = token;
-        this.replicaId = replicaId;
+        this.token = LabToken.read(properties.tokenFile());
+        this.replicaId = replica.replicaId();
     }
 
     @GetMapping("/api/v1/lab")
