@@ -12,6 +12,7 @@ import fitmon.client.console.SignatureStatus;
 import fitmon.client.console.VotedEvent;
 import fitmon.core.vote.Disagreement;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What one scenario did, as the probes and the consoles saw it: every event sent (with its data),
@@ -29,6 +30,8 @@ final class History {
                    SignatureStatus signature) {
     }
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private final String tag;
     final Map<Key, JsonNode> sent = new ConcurrentHashMap<>();
     final Set<Key> acknowledged = ConcurrentHashMap.newKeySet();
@@ -44,7 +47,12 @@ final class History {
     }
 
     void sending(Key key, JsonNode data) {
-        sent.put(key, data);
+        sent.put(key, normalized(data));
+    }
+
+    /** The data as the parser types it (an int as an int, whoever built it), so equal values compare equal. */
+    private static JsonNode normalized(JsonNode data) {
+        return data == null ? null : JSON.readTree(data.toString());
     }
 
     void acknowledged(Key key) {
@@ -72,7 +80,7 @@ final class History {
         public void onEvent(VotedEvent event) {
             if (event.tag().equals(tag)) {
                 releases.add(new Release(event.channelSeq(), new Key(event.event().probeId(), event.event().seq()),
-                        event.event().data(), System.nanoTime(), event.agreeing(), event.signature()));
+                        normalized(event.event().data()), System.nanoTime(), event.agreeing(), event.signature()));
             }
         }
 

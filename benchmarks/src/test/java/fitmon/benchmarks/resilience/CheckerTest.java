@@ -83,6 +83,19 @@ class CheckerTest {
     }
 
     @Test
+    void dataIsComparedByValueNotByFieldOrderOrNumberWidth() {
+        History.Key key = new History.Key("p", 1);
+        history.sending(key, JsonNodeFactory.instance.objectNode().put("probe", 0).put("n", 5L));
+        history.acknowledged(key);
+        History.Console console = history.newConsole();
+        console.onEvent(released(1, 1, fitmon.core.event.EventJson.readTree("{\"n\":5,\"probe\":0}")));
+
+        Findings findings = check();
+
+        assertThat(findings.altered()).as(findings.examples().toString()).isZero();
+    }
+
+    @Test
     void anEventReleasedWhosePublishWasNotAcknowledgedIsNotAnError() {
         history.sending(new History.Key("p", 1), data(1));
         history.failed("HTTP 503 ORDERING_TIMEOUT");
