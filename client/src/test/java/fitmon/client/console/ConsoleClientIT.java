@@ -17,9 +17,6 @@ import fitmon.client.cli.CliRun;
 import fitmon.client.http.ApiKey;
 import fitmon.client.http.GatewayClient;
 import fitmon.client.probe.ProbeClient;
-import fitmon.client.probe.ProbeDirectory;
-import fitmon.client.probe.ProbeEnrollment;
-import fitmon.core.crypto.SignatureAlgorithm;
 import fitmon.core.vote.Disagreement;
 import fitmon.testkit.FitmonSuite;
 import org.junit.jupiter.api.AfterAll;
@@ -52,9 +49,9 @@ class ConsoleClientIT {
                         "--fitmon.broker.delivery.fault-injection.alter-events=true")));
         admin = GatewayClient.builder(suite.gatewayUrl())
                 .apiKey(new ApiKey(suite.adminKey().keyId(), suite.adminKey().secret())).build();
-        consoleKey = principal("console-it", "CONSOLE").apiKey;
+        consoleKey = Principals.create(admin, "console-it", "CONSOLE").apiKey();
         console = admin.withApiKey(consoleKey);
-        probe = enrolledProbe("probe-it", directory.resolve("probe"));
+        probe = Principals.enrolledProbe(admin, "probe-it", directory.resolve("probe"));
     }
 
     @AfterAll
@@ -62,27 +59,6 @@ class ConsoleClientIT {
         if (suite != null) {
             suite.close();
         }
-    }
-
-    private record Created(ApiKey apiKey, String bootstrapToken) {
-    }
-
-    private static Created principal(String name, String kind) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("name", name).put("kind", kind);
-        JsonNode created = admin.post("/api/v1/principals", body, false);
-        return new Created(new ApiKey(created.at("/apiKey/keyId").asString(), created.at("/apiKey/secret").asString()),
-                created.path("bootstrapToken").asString(null));
-    }
-
-    private static ProbeClient enrolledProbe(String probeId, Path directory) throws Exception {
-        Created created = principal(probeId, "PROBE");
-        GatewayClient probeGateway = admin.withApiKey(created.apiKey());
-        ProbeDirectory probeDirectory = new ProbeDirectory(directory);
-        ProbeEnrollment.State submitted = ProbeEnrollment.submit(probeGateway, probeDirectory, probeId,
-                created.bootstrapToken(), SignatureAlgorithm.ED25519, created.apiKey());
-        admin.post("/api/v1/enrollments/" + submitted.id() + "/approve", null, false);
-        assertThat(ProbeEnrollment.check(probeGateway, probeDirectory).approved()).isTrue();
-        return ProbeClient.open(directory, probeGateway);
     }
 
     private static void channel(String tag) {

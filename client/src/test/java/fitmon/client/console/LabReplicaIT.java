@@ -19,9 +19,6 @@ import java.util.Set;
 import fitmon.client.http.ApiKey;
 import fitmon.client.http.GatewayClient;
 import fitmon.client.probe.ProbeClient;
-import fitmon.client.probe.ProbeDirectory;
-import fitmon.client.probe.ProbeEnrollment;
-import fitmon.core.crypto.SignatureAlgorithm;
 import fitmon.testkit.FitmonSuite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Replica 3 runs in lab mode and is told, one misbehaviour after the other, to lie: the whole
@@ -62,8 +58,8 @@ class LabReplicaIT {
                 "--fitmon.broker.lab.enabled=true", "--fitmon.broker.lab.token-file=" + tokenFile.toAbsolutePath())));
         admin = GatewayClient.builder(suite.gatewayUrl())
                 .apiKey(new ApiKey(suite.adminKey().keyId(), suite.adminKey().secret())).build();
-        console = admin.withApiKey(principal("console-lab", "CONSOLE").apiKey);
-        probe = enrolledProbe("probe-lab", directory.resolve("probe"));
+        console = admin.withApiKey(Principals.create(admin, "console-lab", "CONSOLE").apiKey());
+        probe = Principals.enrolledProbe(admin, "probe-lab", directory.resolve("probe"));
     }
 
     @AfterAll
@@ -242,27 +238,6 @@ class LabReplicaIT {
             request.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private record Created(ApiKey apiKey, String bootstrapToken) {
-    }
-
-    private static Created principal(String name, String kind) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("name", name).put("kind", kind);
-        JsonNode created = admin.post("/api/v1/principals", body, false);
-        return new Created(new ApiKey(created.at("/apiKey/keyId").asString(), created.at("/apiKey/secret").asString()),
-                created.path("bootstrapToken").asString(null));
-    }
-
-    private static ProbeClient enrolledProbe(String probeId, Path directory) throws Exception {
-        Created created = principal(probeId, "PROBE");
-        GatewayClient probeGateway = admin.withApiKey(created.apiKey());
-        ProbeDirectory probeDirectory = new ProbeDirectory(directory);
-        ProbeEnrollment.State submitted = ProbeEnrollment.submit(probeGateway, probeDirectory, probeId,
-                created.bootstrapToken(), SignatureAlgorithm.ED25519, created.apiKey());
-        admin.post("/api/v1/enrollments/" + submitted.id() + "/approve", null, false);
-        assertThat(ProbeEnrollment.check(probeGateway, probeDirectory).approved()).isTrue();
-        return ProbeClient.open(directory, probeGateway);
     }
 
     private static List<Long> range(long from, long to) {
