@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(name = "resilience", mixinStandardHelpOptions = true,
         description = {"Run the resilience matrix against a running `./fitmon-local --lab --no-demo`: per scenario, probes publish at a steady rate to a new BFT channel, voting consoles record what they release, and from a quarter to three quarters of the run the leader crashes, freezes or lies (fitmon lab).",
                 "Then the checker reports, per scenario, events lost, forged, altered, reordered, duplicated or released unverified (all must be 0), the longest stall a console saw, and the replicas the consoles named."},
-        footer = {"", "Scenarios: baseline, crash-leader, pause-leader, alter-leader, equivocate-leader, replay-leader, drop-leader, delay-leader, reorder-leader, wrong-replies-leader, lying-reads-leader.",
+        footer = {"", "Scenarios: baseline, crash-leader, pause-leader, alter-leader, equivocate-leader, replay-leader, drop-leader, delay-leader, reorder-leader, wrong-replies-leader, lying-reads-leader;",
+                "with f = 2 (n = 7) also each lie plus a crash of another replica: alter-leader+crash … lying-reads-leader+crash. `all` runs every scenario the group's f tolerates.",
                 "Exit codes: 0 no errors, 1 a scenario had errors, 2 usage, 3 no suite."})
 public final class ResilienceMatrix implements Callable<Integer> {
 
@@ -78,13 +79,6 @@ public final class ResilienceMatrix implements Callable<Integer> {
             System.err.println("resilience: --seconds must be 8 or more, --rate, --probes and --consoles positive");
             return 2;
         }
-        List<Scenario> chosen;
-        try {
-            chosen = Scenario.select(scenarios);
-        } catch (IllegalArgumentException e) {
-            System.err.println("resilience: " + e.getMessage());
-            return 2;
-        }
         GatewayClient admin;
         try {
             admin = GatewayClient.builder(gateway).apiKey(ApiKey.read(adminKey)).requestTimeout(Duration.ofSeconds(30)).build();
@@ -93,6 +87,13 @@ public final class ResilienceMatrix implements Callable<Integer> {
             System.err.println("resilience: no suite to run against (" + e.getMessage() + "); start one with"
                     + " ./fitmon-local --lab --no-demo, or give --gateway and --admin-key");
             return 3;
+        }
+        List<Scenario> chosen;
+        try {
+            chosen = Scenario.select(scenarios, admin.get("/api/v1/cluster").get("f").asInt());
+        } catch (IllegalArgumentException e) {
+            System.err.println("resilience: " + e.getMessage());
+            return 2;
         }
         String runId = Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 35), 36);
         List<Findings> rows = run(admin, new LabFaults(data), chosen,

@@ -84,9 +84,18 @@ public final class ResilienceRun {
                     victim = leader();
                     begin(scenario, victim);
                 }
+                int other = (victim + 1) % n();
+                if (scenario.crashAnother()) {
+                    say.accept(scenario.name() + ": replica " + other + " killed as well");
+                    faults.kill(other);
+                }
                 sleepUntil(loadStart + 3 * quarter);
                 if (scenario.fault() != Scenario.Fault.NONE) {
                     end(scenario, victim);
+                }
+                if (scenario.crashAnother()) {
+                    faults.restart(other);
+                    say.accept(scenario.name() + ": replica " + other + " restarted");
                 }
                 sleepUntil(loadStart + 4 * quarter);
                 loadEnd = System.nanoTime();
@@ -131,6 +140,16 @@ public final class ResilienceRun {
             default -> throw new IllegalStateException(scenario.fault().name());
         }
         say.accept(scenario.name() + ": replica " + victim + " back to normal");
+    }
+
+    /** How many replicas the group has, as the gateway says. */
+    int n() {
+        return admin.get("/api/v1/cluster").get("n").asInt();
+    }
+
+    /** How many faulty replicas the group tolerates, as the gateway says. */
+    public int f() {
+        return admin.get("/api/v1/cluster").get("f").asInt();
     }
 
     /** The replica most replicas name as leader now (their read API's {@code leader}). */

@@ -8,13 +8,15 @@ import java.util.Locale;
 /**
  * One run of the matrix: steady load on a fresh BFT channel, and in its middle half one fault on
  * the replica that leads when the fault starts (the leader is the victim that hurts most: a lying
- * or crashed leader also holds up ordering).
+ * or crashed leader also holds up ordering); with {@code crashAnother}, the next replica after the
+ * leader is killed at the same time and restarted at the end (two faults: needs f = 2, n = 7).
  *
- * @param name  as selected with {@code --scenarios}
- * @param fault what happens to the leader
- * @param lie   for {@link Fault#LIE}: the lab mode ({@code fitmon lab lie --mode})
+ * @param name         as selected with {@code --scenarios}
+ * @param fault        what happens to the leader
+ * @param lie          for {@link Fault#LIE}: the lab mode ({@code fitmon lab lie --mode})
+ * @param crashAnother whether another replica crashes meanwhile
  */
-public record Scenario(String name, Fault fault, String lie) {
+public record Scenario(String name, Fault fault, String lie, boolean crashAnother) {
 
     /** What a scenario does to its victim from a quarter to three quarters of the run. */
     public enum Fault {
@@ -35,26 +37,40 @@ public record Scenario(String name, Fault fault, String lie) {
     /** Every scenario, in the order the matrix runs them. */
     public static List<Scenario> all() {
         List<Scenario> all = new ArrayList<>();
-        all.add(new Scenario("baseline", Fault.NONE, null));
-        all.add(new Scenario("crash-leader", Fault.CRASH, null));
-        all.add(new Scenario("pause-leader", Fault.PAUSE, null));
+        all.add(new Scenario("baseline", Fault.NONE, null, false));
+        all.add(new Scenario("crash-leader", Fault.CRASH, null, false));
+        all.add(new Scenario("pause-leader", Fault.PAUSE, null, false));
         for (String lie : LIES) {
-            all.add(new Scenario(lie + "-leader", Fault.LIE, lie));
+            all.add(new Scenario(lie + "-leader", Fault.LIE, lie, false));
+        }
+        for (String lie : LIES) {
+            all.add(new Scenario(lie + "-leader+crash", Fault.LIE, lie, true));
         }
         return all;
     }
 
-    /** The scenarios named in a comma-separated list, or every one for {@code all}. */
-    public static List<Scenario> select(String names) {
+    /** How many replicas it makes faulty at once: what f it needs. */
+    public int faulty() {
+        return (fault == Fault.NONE ? 0 : 1) + (crashAnother ? 1 : 0);
+    }
+
+    /** The scenarios named in a comma-separated list, or for {@code all} every one a group of this f tolerates. */
+    public static List<Scenario> select(String names, int f) {
         if (names == null || names.isBlank() || names.trim().equals("all")) {
-            return all();
+            return all().stream().filter(s -> s.faulty() <= f).toList();
         }
         List<Scenario> chosen = new ArrayList<>();
         for (String name : names.split(",")) {
             String wanted = name.trim().toLowerCase(Locale.ROOT);
-            chosen.add(all().stream().filter(s -> s.name().equals(wanted)).findFirst().orElseThrow(
+            Scenario scenario = all().stream().filter(s -> s.name().equals(wanted)).findFirst().orElseThrow(
                     () -> new IllegalArgumentException("unknown scenario '" + wanted + "': one of all, "
-                            + String.join(", ", Arrays.asList(all().stream().map(Scenario::name).toArray(String[]::new))))));
+                            + String.join(", ", Arrays.asList(all().stream().map(Scenario::name).toArray(String[]::new)))));
+            if (scenario.faulty() > f) {
+                throw new IllegalArgumentException("scenario '" + wanted + "' makes " + scenario.faulty()
+                        + " replicas faulty at once; this group tolerates f = " + f + " (it needs n = "
+                        + (3 * scenario.faulty() + 1) + ")");
+            }
+            chosen.add(scenario);
         }
         return chosen;
     }
@@ -66,6 +82,6 @@ public record Scenario(String name, Fault fault, String lie) {
             case CRASH -> "leader killed (SIGKILL), restarted";
             case PAUSE -> "leader frozen (SIGSTOP), resumed";
             case LIE -> "leader lies: " + lie;
-        };
+        } + (crashAnother ? "; the next replica killed, restarted" : "");
     }
 }

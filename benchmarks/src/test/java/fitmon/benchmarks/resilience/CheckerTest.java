@@ -18,7 +18,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 class CheckerTest {
 
     private static final String TAG = "resilience.test";
-    private static final Scenario SCENARIO = Scenario.select("alter-leader").get(0);
+    private static final Scenario SCENARIO = Scenario.select("alter-leader", 1).get(0);
 
     private final History history = new History(TAG);
 

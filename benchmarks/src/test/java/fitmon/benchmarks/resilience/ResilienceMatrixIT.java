@@ -66,7 +66,7 @@ class ResilienceMatrixIT {
                 .apiKey(new ApiKey(suite.adminKey().keyId(), suite.adminKey().secret()))
                 .requestTimeout(Duration.ofSeconds(30)).build();
         List<Findings> rows = ResilienceMatrix.run(admin, new SuiteFaults(suite.brokers()),
-                Scenario.select("crash-leader,equivocate-leader,wrong-replies-leader"),
+                Scenario.select("crash-leader,equivocate-leader,wrong-replies-leader", 1),
                 new ResilienceRun.Settings(Duration.ofSeconds(16), 20, 2, 2, "it"), directory.resolve("probes"));
         String table = MatrixReport.markdown(rows);
 

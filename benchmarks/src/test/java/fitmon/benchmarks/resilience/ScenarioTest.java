@@ -1,0 +1,35 @@
+package fitmon.benchmarks.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ScenarioTest {
+
+    @Test
+    void allOfAGroupOfFourIsOneFaultAtATimeWithTheLeaderAmongTheVictims() {
+        assertThat(Scenario.select("all", 1)).extracting(Scenario::name).containsExactly("baseline", "crash-leader",
+                "pause-leader", "alter-leader", "equivocate-leader", "replay-leader", "drop-leader", "delay-leader",
+                "reorder-leader", "wrong-replies-leader", "lying-reads-leader");
+    }
+
+    @Test
+    void aGroupOfSevenAlsoRunsEachLieWithACrash() {
+        assertThat(Scenario.select("all", 2)).hasSize(19)
+                .filteredOn(Scenario::crashAnother).allMatch(s -> s.faulty() == 2 && s.fault() == Scenario.Fault.LIE);
+    }
+
+    @Test
+    void aScenarioBeyondTheGroupsFaultBoundIsRefusedWithWhatItNeeds() {
+        assertThatThrownBy(() -> Scenario.select("equivocate-leader+crash", 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("f = 1").hasMessageContaining("n = 7");
+    }
+
+    @Test
+    void anUnknownScenarioIsRefusedNamingTheOthers() {
+        assertThatThrownBy(() -> Scenario.select("crash-everything", 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("crash-everything")
+                .hasMessageContaining("pause-leader");
+    }
+}
