@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -174,14 +173,15 @@ public final class ReplicaKeyGen {
         if (!Files.isRegularFile(source)) {
             throw new IllegalStateException("no private key for replica " + replica + " at " + source);
         }
+        List<Path> written = new ArrayList<>();
         try {
-            createParent(to);
-            Files.copy(source, to, StandardCopyOption.REPLACE_EXISTING);
-            restrict(to);
+            String key = Files.readString(source, StandardCharsets.US_ASCII);
+            Files.deleteIfExists(to);
+            writeSecret(to, key, written);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + source + " to " + to + ": " + e.getMessage(), e);
         }
-        return new Result(List.of(to), List.of());
+        return new Result(written, List.of());
     }
 
     /** The pod ordinal at the end of a StatefulSet pod's name: {@code fitmon-broker-2} gives 2. */
@@ -240,13 +240,17 @@ public final class ReplicaKeyGen {
         return bytes;
     }
 
+    /** The file is owner-only (0600) before the secret goes in: no moment in which others could read it. */
     private static void writeSecret(Path file, String content, List<Path> written) {
-        write(file, content);
         try {
-            restrict(file);
+            createParent(file);
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot restrict " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create " + file + " for its owner only: " + e.getMessage(), e);
         }
+        write(file, content);
         written.add(file);
     }
 
@@ -268,12 +272,6 @@ public final class ReplicaKeyGen {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
-        }
-    }
-
-    private static void restrict(Path file) throws IOException {
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         }
     }
 
