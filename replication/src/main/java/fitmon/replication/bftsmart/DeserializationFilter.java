@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * The process-wide Java deserialization filter (JEP 290). The library reads replica-to-replica
  * messages with {@code ObjectInputStream}; without a filter a compromised replica could send a
  * gadget chain to the others. Only the library's message classes and the few JDK types they
- * contain are admitted, within depth, array and size limits; everything else is refused.
+ * contain are admitted, within depth, array and size limits (arrays other than {@code byte[]}
+ * within {@value #MAX_OTHER_ARRAY_ELEMENTS} elements); everything else is refused.
  */
 public final class DeserializationFilter {
 
@@ -45,7 +46,17 @@ public final class DeserializationFilter {
             "java.net.Inet6Address$Inet6AddressHolder",
             "!*");
 
-    private static final ObjectInputFilter FILTER = withRejectionLog(ObjectInputFilter.Config.createFilter(PATTERN));
+    /**
+     * Elements an array other than {@code byte[]} may declare. The stream allocates an array at the
+     * length it declares before reading a single element, so without this a few bytes claiming a
+     * {@code long[268435456]} would allocate 2 GiB. The library's messages hold byte arrays
+     * (request contents, state) and small arrays of everything else (a batch's requests, a view's
+     * addresses); 1 M elements is far above any of those.
+     */
+    static final int MAX_OTHER_ARRAY_ELEMENTS = 1 << 20;
+
+    private static final ObjectInputFilter FILTER = withRejectionLog(
+            withArrayLimits(ObjectInputFilter.Config.createFilter(PATTERN)));
 
     private DeserializationFilter() {
     }
@@ -74,6 +85,17 @@ public final class DeserializationFilter {
     /** The filter itself, for tests and for streams that want it explicitly. */
     public static ObjectInputFilter filter() {
         return FILTER;
+    }
+
+    /** Byte arrays up to the pattern's {@code maxarray}; every other array up to {@link #MAX_OTHER_ARRAY_ELEMENTS}. */
+    private static ObjectInputFilter withArrayLimits(ObjectInputFilter filter) {
+        return info -> {
+            Class<?> type = info.serialClass();
+            if (type != null && type.isArray() && type != byte[].class && info.arrayLength() > MAX_OTHER_ARRAY_ELEMENTS) {
+                return ObjectInputFilter.Status.REJECTED;
+            }
+            return filter.checkInput(info);
+        };
     }
 
     private static ObjectInputFilter withRejectionLog(ObjectInputFilter filter) {

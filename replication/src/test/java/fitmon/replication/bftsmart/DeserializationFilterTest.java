@@ -75,6 +75,50 @@ class DeserializationFilterTest {
         assertThatThrownBy(() -> read(serialize(deep))).isInstanceOf(InvalidClassException.class);
     }
 
+    /** A few bytes that declare a huge array would allocate it before reading one element. */
+    @Test
+    void anArrayDeclaringMoreElementsThanItsTypeMayHaveIsRefusedBeforeItIsAllocated() throws Exception {
+        byte[] bytes = serialize(new long[] {7});
+        int length = lengthOffset(bytes, 1);
+        writeInt(bytes, length, DeserializationFilter.MAX_OTHER_ARRAY_ELEMENTS + 1);
+
+        assertThatThrownBy(() -> read(bytes)).isInstanceOf(InvalidClassException.class)
+                .hasMessageContaining("REJECTED");
+        writeInt(bytes, length, 200_000_000);
+        assertThatThrownBy(() -> read(bytes)).isInstanceOf(InvalidClassException.class);
+    }
+
+    @Test
+    void arraysWithinTheirLimitsAreAdmitted() throws Exception {
+        long[] longs = new long[DeserializationFilter.MAX_OTHER_ARRAY_ELEMENTS];
+        longs[longs.length - 1] = 42;
+        assertThat((long[]) read(serialize(longs))).hasSize(longs.length).endsWith(42);
+        assertThat((byte[]) read(serialize(new byte[DeserializationFilter.MAX_OTHER_ARRAY_ELEMENTS * 4]))).hasSize(
+                DeserializationFilter.MAX_OTHER_ARRAY_ELEMENTS * 4);
+        assertThat((Object[]) read(serialize(new Object[] {"a", 1L}))).containsExactly("a", 1L);
+    }
+
+    /** Where the 4-byte length of the serialized array holding {@code value} as its only element starts. */
+    private static int lengthOffset(byte[] bytes, int value) {
+        for (int i = bytes.length - 12; i >= 0; i--) {
+            if (readInt(bytes, i) == value) {
+                return i;
+            }
+        }
+        throw new AssertionError("no array length in the stream");
+    }
+
+    private static int readInt(byte[] bytes, int at) {
+        return ((bytes[at] & 0xff) << 24) | ((bytes[at + 1] & 0xff) << 16) | ((bytes[at + 2] & 0xff) << 8) | (bytes[at + 3] & 0xff);
+    }
+
+    private static void writeInt(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) (value >>> 24);
+        bytes[at + 1] = (byte) (value >>> 16);
+        bytes[at + 2] = (byte) (value >>> 8);
+        bytes[at + 3] = (byte) value;
+    }
+
     @Test
     void installingTwiceIsHarmless() {
         DeserializationFilter.install();
