@@ -36,7 +36,7 @@ class ComposeFileTest {
     @Test
     void every_part_of_the_system_is_there_with_its_image() {
         assertThat(services).containsKeys("keygen", "broker-0", "broker-1", "broker-2", "broker-3", "postgres", "registry",
-                "gateway", "console-web", "demo-probe");
+                "gateway", "console-web", "demo-setup", "demo-probe");
         assertThat(brokers()).hasSize(N);
         Map<String, String> expected = new LinkedHashMap<>(Images.NAMES);
         for (String broker : brokers()) {
@@ -51,20 +51,36 @@ class ComposeFileTest {
     }
 
     @Test
-    void the_demo_probes_command_is_one_the_fitmon_command_accepts_and_its_directory_is_a_volume() {
-        List<String> command = list(at(services, "demo-probe", "command")).stream().map(Object::toString).toList();
+    void the_demo_probe_is_set_up_once_with_the_admin_key_and_publishes_without_it() {
+        picocli.CommandLine.ParseResult setup = demoCommand("demo-setup");
+        assertThat(setup.hasMatchedOption("--setup-only")).isTrue();
+        assertThat(setup.matchedOptionValue("--gateway", "").toString()).isEqualTo("http://gateway:" + Repo.serverPort("gateway"));
+        String keyFile = setup.matchedOptionValue("--key-file", null).toString();
+        String directory = setup.matchedOptionValue("--dir", null).toString();
+        List<String> setupVolumes = list(at(services, "demo-setup", "volumes")).stream().map(Object::toString).toList();
+        assertThat(setupVolumes).anyMatch(v -> keyFile.startsWith(v.split(":")[1] + "/"));
+        assertThat(setupVolumes).anyMatch(v -> !v.endsWith(":ro") && directory.startsWith(v.split(":")[1] + "/"));
+        assertThat(at(services, "demo-setup", "restart")).isEqualTo("no");
+
+        picocli.CommandLine.ParseResult probe = demoCommand("demo-probe");
+        assertThat(probe.hasMatchedOption("--publish-only")).isTrue();
+        assertThat(probe.hasMatchedOption("--key-file")).as("the long-running probe holds no admin key").isFalse();
+        assertThat(probe.matchedOptionValue("--dir", null).toString()).isEqualTo(directory);
+        List<String> probeVolumes = list(at(services, "demo-probe", "volumes")).stream().map(Object::toString).toList();
+        assertThat(probeVolumes).as("nor mounts the volume holding it").noneMatch(v -> keyFile.startsWith(v.split(":")[1] + "/"));
+        assertThat(probeVolumes).anyMatch(v -> directory.startsWith(v.split(":")[1] + "/"));
+        assertThat(at(services, "demo-probe", "depends_on", "demo-setup", "condition"))
+                .isEqualTo("service_completed_successfully");
+    }
+
+    /** A demo service's command as the fitmon command parses it. */
+    private static picocli.CommandLine.ParseResult demoCommand(String service) {
+        List<String> command = list(at(services, service, "command")).stream().map(Object::toString).toList();
         picocli.CommandLine commandLine = fitmon.client.cli.FitmonCommand.commandLine(Map.of(), System.in,
                 new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
-        picocli.CommandLine.ParseResult parsed = commandLine.parseArgs(command.toArray(String[]::new));
-        picocli.CommandLine.ParseResult demo = parsed.subcommand();
+        picocli.CommandLine.ParseResult demo = commandLine.parseArgs(command.toArray(String[]::new)).subcommand();
         assertThat(demo.commandSpec().name()).isEqualTo("demo-probe");
-        assertThat(demo.hasMatchedOption("--key-file")).isTrue();
-        assertThat(demo.matchedOptionValue("--gateway", "").toString()).isEqualTo("http://gateway:" + Repo.serverPort("gateway"));
-        String directory = demo.matchedOptionValue("--dir", null).toString();
-        String keyFile = demo.matchedOptionValue("--key-file", null).toString();
-        List<String> volumes = list(at(services, "demo-probe", "volumes")).stream().map(Object::toString).toList();
-        assertThat(volumes).anyMatch(v -> !v.endsWith(":ro") && directory.startsWith(v.split(":")[1] + "/"));
-        assertThat(volumes).anyMatch(v -> keyFile.startsWith(v.split(":")[1] + "/"));
+        return demo;
     }
 
     @Test
@@ -241,7 +257,7 @@ class ComposeFileTest {
     void console_and_demo_probe_start_after_the_gateway_and_the_console_is_on_8080() {
         assertThat(list(at(services, "console-web", "ports"))).containsExactly("8080:8080");
         assertThat(at(services, "console-web", "depends_on", "gateway", "condition")).isEqualTo("service_healthy");
-        assertThat(at(services, "demo-probe", "depends_on", "gateway", "condition")).isEqualTo("service_healthy");
+        assertThat(at(services, "demo-setup", "depends_on", "gateway", "condition")).isEqualTo("service_healthy");
     }
 
     @Test

@@ -35,14 +35,36 @@ final class DemoProbeCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Stop after N readings (default: until stopped).")
     long count;
 
+    @Option(names = "--setup-only", description = "Enrol the probe and create its channel with the admin key, then exit (a one-shot set-up step).")
+    boolean setupOnly;
+
+    @Option(names = "--publish-only", description = "Publish with the probe's own key from --dir, set up earlier with --setup-only: no admin key needed or read.")
+    boolean publishOnly;
+
     @Override
     public Integer call() throws Exception {
         FitmonCommand root = Root.of(spec);
-        DemoProbe demo = new DemoProbe(root.gateway(root.apiKey()), directory, probeId, tag, line -> {
-            root.out().println("demo-probe: " + line);
-            root.out().flush();
-        });
-        demo.setUp();
+        if (setupOnly && publishOnly) {
+            throw CliException.usage("--setup-only and --publish-only exclude each other");
+        }
+        DemoProbe demo;
+        if (publishOnly) {
+            try {
+                demo = DemoProbe.enrolled(root.gateway(null), directory, tag);
+            } catch (java.io.IOException e) {
+                throw new CliException(ExitCodes.REFUSED, e.getMessage());
+            }
+        } else {
+            demo = new DemoProbe(root.gateway(root.apiKey()), directory, probeId, tag, line -> {
+                root.out().println("demo-probe: " + line);
+                root.out().flush();
+            });
+            demo.setUp();
+            if (setupOnly) {
+                root.out().println("demo-probe: set up in " + directory + "; publish with --publish-only");
+                return ExitCodes.OK;
+            }
+        }
         root.out().println("demo-probe: publishing to " + tag + " every " + interval.toMillis() + " ms");
         root.out().flush();
         for (long n = 0; count == 0 || n < count; n++) {

@@ -36,12 +36,29 @@ public final class DemoProbe {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private ProbeClient probe;
 
+    /** @param admin a gateway client with an admin key: {@link #setUp} enrols the probe with it */
     public DemoProbe(GatewayClient admin, Path directory, String probeId, String tag, Consumer<String> log) {
         this.admin = admin;
         this.directory = directory;
         this.probeId = probeId;
         this.tag = tag;
         this.log = log;
+    }
+
+    /**
+     * A demo probe set up earlier (by {@link #setUp}, maybe in another process), publishing with its
+     * own key only: no admin key in this process.
+     *
+     * @throws IOException the directory holds no enrolled probe
+     */
+    public static DemoProbe enrolled(GatewayClient gateway, Path directory, String tag) throws IOException {
+        if (!Files.exists(new ProbeDirectory(directory).certificateFile())) {
+            throw new IOException(directory + " holds no enrolled probe: run `fitmon demo-probe --setup-only` with an"
+                    + " admin key first");
+        }
+        DemoProbe demo = new DemoProbe(null, directory, null, tag, line -> { });
+        demo.probe = ProbeClient.open(directory, gateway.withApiKey(null));
+        return demo;
     }
 
     /** Enrols the probe if it has no certificate yet, then makes sure its channel and registration exist. */

@@ -156,4 +156,21 @@ class FitmonCommandTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> converter.convert("soon"))
                 .isInstanceOf(CommandLine.TypeConversionException.class);
     }
+
+    @Test
+    void aDemoProbeThatPublishesOnlyNeedsAnEnrolledDirectoryAndNoKey() {
+        CliRun run = CliRun.run(Map.of(), "demo-probe", "--publish-only", "--gateway", closedGateway,
+                "--dir", dir.resolve("demo").toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(run.err()).contains("holds no enrolled probe", "--setup-only").doesNotContain("no API key");
+    }
+
+    @Test
+    void setUpOnlyAndPublishOnlyExcludeEachOther() {
+        CliRun run = CliRun.run(Map.of(), "demo-probe", "--setup-only", "--publish-only", "--key-id", "k", "--key-secret", "s");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("exclude each other");
+    }
 }
