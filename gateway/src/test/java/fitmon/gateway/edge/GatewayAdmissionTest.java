@@ -181,7 +181,19 @@ class GatewayAdmissionTest {
         assertThat(last.headers().firstValue("Retry-After")).isPresent();
         // the public enrollment endpoint is refused too, before its body is read
         expect(http().post(null, "/api/v1/enrollments", "{}"), 429, "CLIENT_RATE_LIMITED");
+        // a forwarded-for header is nobody's word here (no internal proxy configured): still limited
+        expect(forwardedFor("203.0.113.9"), 429, "CLIENT_RATE_LIMITED");
         assertThat(LOOKUPS.get("nobody-2")).hasValue(1);
+    }
+
+    private HttpResponse<String> forwardedFor(String address) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/channels"))
+                    .header("X-Forwarded-For", address).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void expect(HttpResponse<String> response, int status, String code) {
