@@ -120,6 +120,14 @@ final class Lab {
             } else {
                 state = "down     " + ExitDescription.of(service);
             }
+            if (replicaLab != null && service.alive() && !service.paused() && service.name.startsWith("replica-")) {
+                try {
+                    String mode = replicaLab.current(service.name);
+                    state += mode == null ? "" : "  lab: " + mode;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             lines.append(String.format("%-11s %s%n", service.name, state));
         }
         return lines.toString().stripTrailing();

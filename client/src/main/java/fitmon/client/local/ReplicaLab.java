@@ -57,6 +57,25 @@ final class ReplicaLab {
         return List.of("--fitmon.broker.lab.enabled=true", "--fitmon.broker.lab.token-file=" + tokenFile(data));
     }
 
+    /** What a replica is doing now, for {@code fitmon lab status}: its mode, or why it cannot say. */
+    String current(String replica) throws InterruptedException {
+        String url = replicaUrls.get(replica);
+        if (url == null) {
+            return null;
+        }
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/lab"))
+                    .timeout(Duration.ofSeconds(2)).header("Authorization", "Bearer " + token).GET().build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() != 200) {
+                return "unknown (HTTP " + response.statusCode() + ")";
+            }
+            return JSON.readTree(response.body()).path("mode").asString("unknown");
+        } catch (IOException | JacksonException e) {
+            return "unknown (no answer)";
+        }
+    }
+
     /** Tells a replica what to do wrong ({@code honest} to stop); the answer says what it does now. */
     LabAnswer tell(String replica, String mode, Long delayMillis) throws InterruptedException {
         String url = replicaUrls.get(replica);

@@ -81,6 +81,13 @@ class LocalSuiteIT {
                         .isTrue();
             }
 
+            // the default run is not in lab mode: no replica can be told to lie
+            CliRun lie = CliRun.run(Map.of(), "lab", "--data", clone.resolve(".fitmon-local").toString(), "lie", "3",
+                    "--mode", "alter");
+            assertThat(lie.exitCode()).as(lie.toString()).isEqualTo(ExitCodes.REFUSED);
+            assertThat(lie.err()).contains("not started in lab mode");
+            assertThat(get("http://127.0.0.1:" + PORTS.replicaHttp(3) + "/api/v1/lab").statusCode()).isEqualTo(404);
+
             // what every replica has logged right before the stop
             for (int i = 0; i < 4; i++) {
                 before.add(demoLog(i));
@@ -95,7 +102,7 @@ class LocalSuiteIT {
         long lastChannelSeqBefore = before.stream().mapToLong(log -> channelSeq(log.get(log.size() - 1))).max()
                 .orElseThrow();
 
-        Run second = Run.start(clone, "second-start.log");
+        Run second = Run.start(clone, "second-start.log", "--lab");
         try {
             second.awaitLine("fitmon is up", Duration.ofMinutes(10));
             assertThat(second.output()).doesNotContain("shown once").contains("admin API key: in");
@@ -126,6 +133,7 @@ class LocalSuiteIT {
                 assertThat(withoutReplica(newer.get(i), 1)).isEqualTo(withoutReplica(newer.get(0), 1));
             }
 
+            aReplicaToldToLieIsOutvoted(second, clone);
             aReplicaAndTheDemoProbeDieTheSuiteGoesOnAndLabRestartBringsTheReplicaBack(second, clone);
         } finally {
             second.stop();
@@ -139,6 +147,23 @@ class LocalSuiteIT {
      * {@code fitmon lab} refuses an unknown replica and a service already down; {@code fitmon lab
      * restart 1} starts replica 1 again and, as ordering goes on, it reaches the others' state digest.
      */
+    /** The second run is in lab mode: replica 3 alters what it serves, the voted read stays the truth. */
+    private static void aReplicaToldToLieIsOutvoted(Run run, Path clone) throws Exception {
+        Path data = clone.resolve(".fitmon-local");
+        assertThat(run.output()).contains("LAB MODE");
+        CliRun lie = CliRun.run(Map.of(), "lab", "--data", data.toString(), "lie", "3", "--mode", "lying-reads");
+        assertThat(lie.exitCode()).as(lie.toString()).isZero();
+        assertThat(lie.out()).contains("replica-3 now answers its read API with made-up");
+        assertThat(CliRun.run(Map.of(), "lab", "--data", data.toString(), "status").out())
+                .contains("lab: lying-reads", "lab: honest");
+        long told = JSON.readTree(get("http://127.0.0.1:" + PORTS.replicaHttp(3) + "/api/v1/channels/demo.host").body())
+                .get("lastSeq").asLong();
+        long voted = admin(clone).get("/api/v1/channels/demo.host").get("lastSeq").asLong();
+        assertThat(told).as("replica 3's own answer").isGreaterThan(voted + 500);
+        CliRun honest = CliRun.run(Map.of(), "lab", "--data", data.toString(), "lie", "3", "--mode", "honest");
+        assertThat(honest.out()).contains("replica-3 is honest again");
+    }
+
     private static void aReplicaAndTheDemoProbeDieTheSuiteGoesOnAndLabRestartBringsTheReplicaBack(Run run, Path clone)
             throws Exception {
         Path data = clone.resolve(".fitmon-local");
@@ -355,10 +380,11 @@ class LocalSuiteIT {
             pump.start();
         }
 
-        static Run start(Path clone, String logName) throws IOException {
+        static Run start(Path clone, String logName, String... arguments) throws IOException {
             Path log = clone.resolve(logName);
-            return new Run(new ProcessBuilder(clone.resolve("fitmon-local").toString()).directory(clone.toFile())
-                    .redirectErrorStream(true).start(), log);
+            List<String> command = new ArrayList<>(List.of(clone.resolve("fitmon-local").toString()));
+            command.addAll(List.of(arguments));
+            return new Run(new ProcessBuilder(command).directory(clone.toFile()).redirectErrorStream(true).start(), log);
         }
 
         String output() {
