@@ -32,6 +32,10 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--no-demo", description = "Do not run the demo probe.")
     boolean noDemo;
 
+    @Option(names = "--f", paramLabel = "F", defaultValue = "1",
+            description = "Faulty replicas tolerated: the group has 3F+1 replicas (default 1: four; 2: seven, ports 8090-8096). Each group size needs its own --data.")
+    int f;
+
     @Option(names = "--lab", description = "Lab mode: the replicas accept `fitmon lab lie` (alter, equivocate, drop, delay, reorder or replay deliveries, wrong replies, lying reads). For watching fitmon out-vote a lying replica; never for real monitoring.")
     boolean lab;
 
@@ -39,7 +43,10 @@ final class LocalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FitmonCommand root = Root.of(spec);
         PrintWriter out = root.out();
-        LocalSuite suite = new LocalSuite(new LocalSuite.Settings(repository, data, portOffset, !noDemo, lab), out);
+        if (f < 1 || f > LocalSuite.MAX_F) {
+            throw CliException.usage("--f must be between 1 and " + LocalSuite.MAX_F + ", got " + f);
+        }
+        LocalSuite suite = new LocalSuite(new LocalSuite.Settings(repository, data, portOffset, !noDemo, lab, f), out);
         Thread stopper = new Thread(() -> {
             out.println("fitmon-local: stopping…");
             out.flush();

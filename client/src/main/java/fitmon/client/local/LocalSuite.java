@@ -34,8 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class LocalSuite implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int F = 1;
-    private static final int N = 3 * F + 1;
+    /** The largest f {@code --f} takes: 10 replicas are already more than two cores can carry. */
+    public static final int MAX_F = 3;
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     /** The data directory of {@code fitmon local} and {@code fitmon lab} when none is given. */
     public static final String DEFAULT_DATA = ".fitmon-local";
@@ -46,8 +46,19 @@ public final class LocalSuite implements AutoCloseable {
      * @param portOffset added to every default port
      * @param demo       whether to run the demo probe
      * @param lab        lab mode: replicas accept {@code fitmon lab lie} (never for anything but a lab)
+     * @param f          faulty replicas tolerated: the group has 3f+1 replicas
      */
-    public record Settings(Path repository, Path data, int portOffset, boolean demo, boolean lab) {
+    public record Settings(Path repository, Path data, int portOffset, boolean demo, boolean lab, int f) {
+
+        public Settings {
+            if (f < 1 || f > MAX_F) {
+                throw new IllegalArgumentException("f must be between 1 and " + MAX_F + ", got " + f);
+            }
+        }
+
+        int n() {
+            return 3 * f + 1;
+        }
     }
 
     private final Settings settings;
@@ -73,7 +84,7 @@ public final class LocalSuite implements AutoCloseable {
 
     public LocalSuite(Settings settings, PrintWriter out) {
         this.settings = settings;
-        this.ports = new LocalPorts(settings.portOffset(), N);
+        this.ports = new LocalPorts(settings.portOffset(), settings.n());
         this.out = out;
     }
 
@@ -93,12 +104,15 @@ public final class LocalSuite implements AutoCloseable {
         Path clientJar = settings.repository().resolve("client/target/fitmon.jar");
         requireFile(clientJar);
 
+        int n = settings.n();
+        int f = settings.f();
         Path keys = data.resolve("keys");
-        if (!Files.exists(keys.resolve("public/replica-" + (N - 1) + ".pub.pem"))) {
+        requireGroupOf(n, keys);
+        if (!Files.exists(keys.resolve("public/replica-" + (n - 1) + ".pub.pem"))) {
             say("generating the replicas' RSA key pairs in " + keys + " (first start)");
             run("keygen", List.of(java, "-cp", brokerJar.toString(), "-Dloader.main=fitmon.broker.keygen.ReplicaKeyGen",
                     "org.springframework.boot.loader.launch.PropertiesLauncher", "--out", keys.toString(),
-                    "--replicas", String.valueOf(N)), data);
+                    "--replicas", String.valueOf(n)), data);
         }
 
         Path adminKey = data.resolve("admin-key.json");
@@ -114,7 +128,7 @@ public final class LocalSuite implements AutoCloseable {
         List<String> peers = new ArrayList<>();
         List<String> replicaUrls = new ArrayList<>();
         List<String> publicKeys = new ArrayList<>();
-        for (int i = 0; i < N; i++) {
+        for (int i = 0; i < n; i++) {
             peers.add("127.0.0.1:" + ports.replicaBft(i));
             replicaUrls.add("http://127.0.0.1:" + ports.replicaHttp(i));
             publicKeys.add(keys.resolve("public/replica-" + i + ".pub.pem").toString());
@@ -122,7 +136,7 @@ public final class LocalSuite implements AutoCloseable {
         ReplicaLab replicaLab = null;
         if (settings.lab()) {
             java.util.Map<String, String> byName = new java.util.HashMap<>();
-            for (int i = 0; i < N; i++) {
+            for (int i = 0; i < n; i++) {
                 byName.put("replica-" + i, replicaUrls.get(i));
             }
             replicaLab = ReplicaLab.create(data, byName);
@@ -130,12 +144,12 @@ public final class LocalSuite implements AutoCloseable {
                     + ReplicaLab.tokenFile(data));
         }
         List<ChildProcess> replicas = new ArrayList<>();
-        for (int i = 0; i < N; i++) {
+        for (int i = 0; i < n; i++) {
             // live, not ready: a replica is ready once its group ordered something, and on a fresh group
             // that takes the gateway started next
             String live = replicaUrls.get(i) + "/actuator/health/liveness";
             List<String> arguments = new ArrayList<>(List.of("--server.port=" + ports.replicaHttp(i),
-                    "--fitmon.broker.replica-id=" + i, "--fitmon.broker.f=" + F,
+                    "--fitmon.broker.replica-id=" + i, "--fitmon.broker.f=" + f,
                     "--fitmon.broker.peers=" + String.join(",", peers),
                     "--fitmon.broker.ca-public-key=" + caPublicKey,
                     "--fitmon.broker.keys.private-key-file=" + keys.resolve("replica-" + i + "/replica.key.pem"),
@@ -150,13 +164,13 @@ public final class LocalSuite implements AutoCloseable {
         for (ChildProcess replica : replicas) {
             replica.awaitReady(START_TIMEOUT);
         }
-        say(N + " broker replicas running at " + String.join(", ", replicaUrls));
+        say(n + " broker replicas running at " + String.join(", ", replicaUrls));
 
         String gatewayUrl = "http://127.0.0.1:" + ports.gateway();
         ChildProcess gateway = launch("gateway", gatewayJar, () -> List.of("--server.port=" + ports.gateway(),
                 "--fitmon.gateway.registry.url=" + registryUrl,
                 "--fitmon.gateway.registry.service-token-file=" + data.resolve("registry/service-token"),
-                "--fitmon.gateway.cluster.f=" + F, "--fitmon.gateway.cluster.peers=" + String.join(",", peers),
+                "--fitmon.gateway.cluster.f=" + f, "--fitmon.gateway.cluster.peers=" + String.join(",", peers),
                 "--fitmon.gateway.cluster.replica-urls=" + String.join(",", replicaUrls),
                 // the replicas remember client ids; each gateway run, a restart included, takes new ones
                 "--fitmon.gateway.cluster.first-client-id=" + (1000 + 4 * ThreadLocalRandom.current().nextInt(1, 100_000))),
@@ -191,6 +205,22 @@ public final class LocalSuite implements AutoCloseable {
                 + " lab kill|restart|pause|resume NAME` (NAME: " + String.join(", ", names())
                 + "; a replica also by its number)" + labDataHint(data)
                 + (settings.lab() ? "; `" + fitmon + " lab lie 3 --mode equivocate` makes replica 3 lie" : ""));
+    }
+
+    /** A data directory belongs to one group size: its keys, and each replica's state, are for that group. */
+    private static void requireGroupOf(int n, Path keys) throws IOException {
+        Path publicKeys = keys.resolve("public");
+        if (!Files.isDirectory(publicKeys)) {
+            return;
+        }
+        long held;
+        try (Stream<Path> files = Files.list(publicKeys)) {
+            held = files.filter(file -> file.getFileName().toString().endsWith(".pub.pem")).count();
+        }
+        if (held > 0 && held != n) {
+            throw new IOException("the data directory holds keys for a group of " + held + " replicas, not " + n
+                    + " (--f " + (n - 1) / 3 + "): give each group size its own --data");
+        }
     }
 
     /** The {@code --data} that {@code fitmon lab} needs, unless it is the default it assumes. */

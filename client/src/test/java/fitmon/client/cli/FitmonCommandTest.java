@@ -173,4 +173,12 @@ class FitmonCommandTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("exclude each other");
     }
+
+    @Test
+    void aLocalSuiteToleratesOneToThreeFaultyReplicas() {
+        CliRun run = CliRun.run(Map.of(), "local", "--f", "0", "--data", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--f must be between 1 and 3, got 0");
+    }
 }
