@@ -55,13 +55,18 @@ class LabController {
             throw ReplicaProblems.problem(HttpStatus.BAD_REQUEST, "MISBEHAVIOUR_REQUIRED", "No misbehaviour given",
                     "give {\"mode\": ...}, one of " + Misbehaviour.labels());
         }
-        LabSetting setting;
+        Misbehaviour mode;
         try {
-            setting = new LabSetting(Misbehaviour.parse(change.mode()),
-                    change.delayMillis() == null ? null : Duration.ofMillis(change.delayMillis()));
+            mode = Misbehaviour.parse(change.mode());
         } catch (IllegalArgumentException e) {
             throw ReplicaProblems.problem(HttpStatus.BAD_REQUEST, "UNKNOWN_MISBEHAVIOUR", "Not a misbehaviour",
                     e.getMessage());
+        }
+        LabSetting setting;
+        try {
+            setting = new LabSetting(mode, change.delayMillis() == null ? null : Duration.ofMillis(change.delayMillis()));
+        } catch (IllegalArgumentException e) {
+            throw ReplicaProblems.problem(HttpStatus.BAD_REQUEST, "INVALID_DELAY", "Invalid delay", e.getMessage());
         }
         switches.set(setting);
         return view();

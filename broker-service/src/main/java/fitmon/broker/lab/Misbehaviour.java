@@ -20,7 +20,11 @@ public enum Misbehaviour {
     DROP("sends no deliveries to consoles"),
     /** Every delivery is sent late, by the setting's delay. */
     DELAY("delays every delivery"),
-    /** Deliveries of each subscription go out in swapped pairs: seq 2 before seq 1, 4 before 3. */
+    /**
+     * Deliveries of each subscription go out in swapped pairs: seq 2 before seq 1, 4 before 3. A
+     * delivery held back when the replica turns honest again is never sent (the voters have it
+     * from the others).
+     */
     REORDER("swaps consecutive deliveries of each subscription"),
     /** Each delivery carries the channel's previous event (validly signed, but old) under the new position. */
     REPLAY("delivers the previous event again in place of each new one"),

@@ -150,6 +150,10 @@ class LabReplicaIT {
         assertThat(JSON.readTree(unknown.body()).get("code").asString()).isEqualTo("UNKNOWN_MISBEHAVIOUR");
         assertThat(JSON.readTree(unknown.body()).get("detail").asString()).contains("equivocate");
 
+        HttpResponse<String> longDelay = lab(LYING, "PUT", "{\"mode\":\"delay\",\"delayMillis\":600000}", TOKEN);
+        assertThat(longDelay.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(longDelay.body()).get("code").asString()).isEqualTo("INVALID_DELAY");
+
         HttpResponse<String> shown = lab(LYING, "GET", null, TOKEN);
         assertThat(shown.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(shown.body()).get("mode").asString()).isEqualTo("honest");
