@@ -144,6 +144,8 @@ class LeaderPauseIT {
             writeReport(report, pauses, heapPeak, relayedPeak);
             assertThat(load.failures()).as("requests that failed").isEmpty();
         }
+        // a replica restarted in the last seconds of the load may not answer yet
+        BrokerCluster.await("every replica to report READY", STARTUP, () -> cluster.readyCount() == cluster.n());
         long[] selfDropped = new long[cluster.n()];
         for (int r = 0; r < cluster.n(); r++) {
             selfDropped[r] = (long) metric(SELF_DROPPED, cluster.raw(r, "/actuator/prometheus").body());
