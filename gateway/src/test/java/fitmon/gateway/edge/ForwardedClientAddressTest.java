@@ -31,13 +31,7 @@ class ForwardedClientAddressTest {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        registry.add("fitmon.gateway.registry.url", () -> "http://127.0.0.1:" + CLOSED);
-        registry.add("fitmon.gateway.registry.service-token", () -> "test-token");
-        int base = FreePorts.pair();
-        registry.add("fitmon.gateway.cluster.peers", () -> "127.0.0.1:" + base + ",127.0.0.1:" + (base + 10) + ",127.0.0.1:"
-                + (base + 20) + ",127.0.0.1:" + (base + 30));
-        registry.add("fitmon.gateway.cluster.replica-urls", () -> "http://127.0.0.1:" + CLOSED + ",http://127.0.0.1:" + CLOSED
-                + ",http://127.0.0.1:" + CLOSED + ",http://127.0.0.1:" + CLOSED);
+        NoReplicas.settings(registry, "http://127.0.0.1:" + CLOSED, CLOSED);
         registry.add("fitmon.gateway.admission.client-burst", () -> String.valueOf(BURST));
         registry.add("fitmon.gateway.admission.client-permits-per-second", () -> "0.001");
         registry.add("server.forward-headers-strategy", () -> "native");

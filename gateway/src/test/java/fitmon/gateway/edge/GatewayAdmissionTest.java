@@ -54,13 +54,7 @@ class GatewayAdmissionTest {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        registry.add("fitmon.gateway.registry.url", () -> "http://127.0.0.1:" + REGISTRY.getAddress().getPort());
-        registry.add("fitmon.gateway.registry.service-token", () -> "test-token");
-        int base = FreePorts.pair();
-        registry.add("fitmon.gateway.cluster.peers", () -> "127.0.0.1:" + base + ",127.0.0.1:" + (base + 10) + ",127.0.0.1:"
-                + (base + 20) + ",127.0.0.1:" + (base + 30));
-        registry.add("fitmon.gateway.cluster.replica-urls", () -> "http://127.0.0.1:" + CLOSED + ",http://127.0.0.1:" + CLOSED
-                + ",http://127.0.0.1:" + CLOSED + ",http://127.0.0.1:" + CLOSED);
+        NoReplicas.settings(registry, "http://127.0.0.1:" + REGISTRY.getAddress().getPort(), CLOSED);
         registry.add("fitmon.gateway.auth.max-body-size", () -> "256KB");
         registry.add("fitmon.gateway.admission.burst", () -> "3");
         registry.add("fitmon.gateway.admission.permits-per-second", () -> "0.001");

@@ -32,13 +32,7 @@ class GatewayEdgeTest {
 
     @DynamicPropertySource
     static void nothingReachable(DynamicPropertyRegistry registry) {
-        registry.add("fitmon.gateway.registry.url", () -> "http://127.0.0.1:" + CLOSED);
-        registry.add("fitmon.gateway.registry.service-token", () -> "test-token");
-        int base = FreePorts.pair();
-        registry.add("fitmon.gateway.cluster.peers", () -> "127.0.0.1:" + base + ",127.0.0.1:" + (base + 10) + ",127.0.0.1:"
-                + (base + 20) + ",127.0.0.1:" + (base + 30));
-        registry.add("fitmon.gateway.cluster.replica-urls", () -> "http://127.0.0.1:" + CLOSED + ",http://127.0.0.1:" + CLOSED
-                + ",http://127.0.0.1:" + CLOSED + ",http://127.0.0.1:" + CLOSED);
+        NoReplicas.settings(registry, "http://127.0.0.1:" + CLOSED, CLOSED);
     }
 
     @LocalServerPort
