@@ -73,6 +73,12 @@ class ComposeFileTest {
                 .isEqualTo("service_completed_successfully");
     }
 
+    @Test
+    void noReplicaIsEverStartedInLabMode() throws java.io.IOException {
+        String compose = java.nio.file.Files.readString(Repo.root().resolve("docker-compose.yml"));
+        assertThat(compose).doesNotContain("fitmon.broker.lab").doesNotContain("FITMON_BROKER_LAB");
+    }
+
     /** A demo service's command as the fitmon command parses it. */
     private static picocli.CommandLine.ParseResult demoCommand(String service) {
         List<String> command = list(at(services, service, "command")).stream().map(Object::toString).toList();

@@ -248,6 +248,13 @@ class HelmChartTest {
 
     // ---------------------------------------------------------------------------------------
 
+    @Test
+    void noReplicaIsEverStartedInLabMode() {
+        for (int f = 1; f <= 2; f++) {
+            assertThat(template(f).call()).doesNotContain("fitmon.broker.lab").doesNotContain("FITMON_BROKER_LAB");
+        }
+    }
+
     private static TemplateCommand template(int f) {
         return new Helm(CHART).template().withName("fitmon").withNamespace(NAMESPACE).withKubeVersion("1.30.0")
                 .set("f", String.valueOf(f));
