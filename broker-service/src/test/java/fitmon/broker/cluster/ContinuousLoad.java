@@ -33,8 +33,19 @@ final class ContinuousLoad implements AutoCloseable {
     private final ConcurrentLinkedQueue<Long> completions = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final ExecutorService workers;
+    private final long thinkMillis;
 
     ContinuousLoad(OrderingClient client, String tag, List<TestProbe> probes, int eventsPerRequest) {
+        this(client, tag, probes, eventsPerRequest, java.time.Duration.ZERO);
+    }
+
+    /**
+     * @param think how long each worker waits between two requests: zero saturates the machine;
+     *              a few milliseconds leave a replica that rejoins the CPU to catch up
+     */
+    ContinuousLoad(OrderingClient client, String tag, List<TestProbe> probes, int eventsPerRequest,
+                   java.time.Duration think) {
+        this.thinkMillis = think.toMillis();
         this.client = client;
         this.tag = tag;
         this.probes = List.copyOf(probes);
@@ -70,6 +81,11 @@ final class ContinuousLoad implements AutoCloseable {
                 }
                 completedRequests.incrementAndGet();
                 completions.add(System.nanoTime());
+                if (thinkMillis > 0) {
+                    Thread.sleep(thinkMillis);
+                }
+            } catch (InterruptedException e) {
+                return;
             } catch (Exception e) {
                 failures.add(probe.probeId + ": " + e);
             }
