@@ -52,7 +52,7 @@ public class ReplicaReader {
      */
     public Voted read(String pathAndQuery, Function<JsonNode, JsonNode> comparable) {
         for (int attempt = 1; ; attempt++) {
-            Voted voted = attempt(pathAndQuery, comparable);
+            Voted voted = attempt(pathAndQuery, comparable, attempt == ATTEMPTS);
             if (voted != null) {
                 return voted;
             }
@@ -70,27 +70,84 @@ public class ReplicaReader {
         }
     }
 
-    private Voted attempt(String pathAndQuery, Function<JsonNode, JsonNode> comparable) {
-        List<CompletableFuture<Voted>> answers = new ArrayList<>();
-        for (String base : cluster.replicaUrls()) {
+    /**
+     * One round of reads. An answer is returned once f+1 replicas gave it and no other answer can
+     * still reach f+1 with the replies outstanding. Right after a write, the f+1 replicas that
+     * confirmed it and the others that have not applied it yet can form two groups of f+1 (2 and
+     * 2 of 4): then the round is inconclusive and read again shortly, so a client reads its own
+     * write; only the last round settles for the larger group.
+     *
+     * @return null when no answer is settled this round
+     */
+    private Voted attempt(String pathAndQuery, Function<JsonNode, JsonNode> comparable, boolean last) {
+        List<String> urls = cluster.replicaUrls();
+        java.util.concurrent.BlockingQueue<java.util.Optional<Voted>> arrived =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        for (String base : urls) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + pathAndQuery))
                     .timeout(Duration.ofSeconds(3)).GET().build();
-            answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                     .thenApply(ReplicaReader::toVoted)
-                    .exceptionally(failure -> null));
+                    .exceptionally(failure -> null)
+                    .thenAccept(voted -> arrived.add(java.util.Optional.ofNullable(voted)));
         }
+        int quorum = cluster.f() + 1;
         Map<String, Integer> counts = new HashMap<>();
-        for (CompletableFuture<Voted> answer : answers) {
-            Voted voted = answer.join();
-            if (voted == null) {
-                continue;
+        Map<String, Voted> answers = new HashMap<>();
+        for (int outstanding = urls.size(); outstanding > 0; ) {
+            java.util.Optional<Voted> next;
+            try {
+                next = arrived.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
             }
-            String key = voted.status() + " " + (voted.body() == null ? "" : comparable.apply(voted.body()).toString());
-            if (counts.merge(key, 1, Integer::sum) >= cluster.f() + 1) {
-                return voted;
+            if (next == null) {
+                break; // the HTTP client's own timeout (3 s) should have answered first
             }
+            outstanding--;
+            if (next.isPresent()) {
+                Voted voted = next.get();
+                String key = voted.status() + " " + (voted.body() == null ? "" : comparable.apply(voted.body()).toString());
+                counts.merge(key, 1, Integer::sum);
+                answers.putIfAbsent(key, voted);
+            }
+            Voted settled = settled(counts, answers, quorum, outstanding);
+            if (settled != null) {
+                return settled;
+            }
+        }
+        if (last) {
+            return counts.entrySet().stream().filter(e -> e.getValue() >= quorum)
+                    .max(Map.Entry.comparingByValue()).map(e -> answers.get(e.getKey())).orElse(null);
         }
         return null;
+    }
+
+    /**
+     * The answer of f+1 replicas that no other answer can match any more, if there is one: no
+     * other answer has f+1, none can reach it with the replies outstanding, and the outstanding
+     * replies cannot form f+1 of a new answer among themselves.
+     */
+    private static Voted settled(Map<String, Integer> counts, Map<String, Voted> answers, int quorum, int outstanding) {
+        String leading = null;
+        for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+            if (entry.getValue() >= quorum) {
+                if (leading != null) {
+                    return null; // two answers of f+1 each: inconclusive
+                }
+                leading = entry.getKey();
+            }
+        }
+        if (leading == null || outstanding >= quorum) {
+            return null;
+        }
+        for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+            if (!entry.getKey().equals(leading) && entry.getValue() + outstanding >= quorum) {
+                return null; // another answer could still reach f+1
+            }
+        }
+        return answers.get(leading);
     }
 
     private static Voted toVoted(HttpResponse<byte[]> response) {

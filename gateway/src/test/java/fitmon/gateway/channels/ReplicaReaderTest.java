@@ -1,0 +1,95 @@
+package fitmon.gateway.channels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.net.httpserver.HttpServer;
+import fitmon.gateway.ordering.ClusterProperties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The read vote against four stand-in replicas on loopback that answer what each test tells them. */
+class ReplicaReaderTest {
+
+    private final List<HttpServer> replicas = new ArrayList<>();
+    private final List<AtomicReference<String>> bodies = new ArrayList<>();
+    private final AtomicInteger reads = new AtomicInteger();
+
+    private ReplicaReader reader(String... initial) throws IOException {
+        List<String> urls = new ArrayList<>();
+        List<String> peers = new ArrayList<>();
+        for (String body : initial) {
+            AtomicReference<String> answer = new AtomicReference<>(body);
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                reads.incrementAndGet();
+                byte[] bytes = answer.get().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+                exchange.close();
+            });
+            server.start();
+            replicas.add(server);
+            bodies.add(answer);
+            urls.add("http://127.0.0.1:" + server.getAddress().getPort());
+            peers.add("127.0.0.1:" + (20000 + peers.size()));
+        }
+        return new ReplicaReader(new ClusterProperties(1, peers, urls, List.of(), Duration.ofSeconds(2), 1000, 4,
+                Duration.ofSeconds(30), "gateway-1", Duration.ofSeconds(10), Duration.ofSeconds(5)));
+    }
+
+    @AfterEach
+    void stop() {
+        replicas.forEach(server -> server.stop(0));
+    }
+
+    @Test
+    void anAnswerOfAllButOneIsReturned() throws IOException {
+        ReplicaReader reader = reader("[\"a\",\"b\"]", "[\"a\",\"b\"]", "[\"a\",\"b\"]", "[\"lie\"]");
+
+        assertThat(reader.read("/api/v1/channels").body().toString()).isEqualTo("[\"a\",\"b\"]");
+    }
+
+    /**
+     * Right after a write, two replicas have applied it and two not yet: two answers of f+1 each.
+     * The reader reads again rather than take the one that happens to come first, and gets the
+     * write once the others have applied it.
+     */
+    @Test
+    void twoAnswersOfFPlusOneEachAreReadAgainUntilOneWins() throws Exception {
+        ReplicaReader reader = reader("[\"old\"]", "[\"old\"]", "[\"old\",\"new\"]", "[\"old\",\"new\"]");
+        Thread catchUp = new Thread(() -> {
+            try {
+                while (reads.get() < 4) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            bodies.get(0).set("[\"old\",\"new\"]");
+            bodies.get(1).set("[\"old\",\"new\"]");
+        });
+        catchUp.start();
+
+        assertThat(reader.read("/api/v1/channels").body().toString()).isEqualTo("[\"old\",\"new\"]");
+        assertThat(reads.get()).as("more than one round").isGreaterThan(4);
+        catchUp.join();
+    }
+
+    @Test
+    void aSplitThatNeverEndsSettlesForAnAnswerOfFPlusOneInTheLastRound() throws IOException {
+        ReplicaReader reader = reader("[\"x\"]", "[\"x\"]", "[\"y\"]", "[\"y\"]");
+
+        assertThat(reader.read("/api/v1/channels").body().toString()).isIn("[\"x\"]", "[\"y\"]");
+    }
+}
