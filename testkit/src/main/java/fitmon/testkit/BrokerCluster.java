@@ -236,9 +236,17 @@ public final class BrokerCluster implements AutoCloseable {
         return digests.size() == 1;
     }
 
-    /** Waits until the listed replicas report the same state digest. */
+    /** Waits until the listed replicas report the same state digest; a timeout names what each reported. */
     public void awaitSameDigest(List<Integer> replicas, Duration timeout) throws InterruptedException {
-        await("replicas " + replicas + " to report the same state digest", timeout, () -> sameDigest(replicas));
+        try {
+            await("replicas " + replicas + " to report the same state digest", timeout, () -> sameDigest(replicas));
+        } catch (AssertionError e) {
+            StringBuilder statuses = new StringBuilder(e.getMessage());
+            for (int r : replicas) {
+                statuses.append("\n  replica ").append(r).append(": ").append(replicaStatus(r));
+            }
+            throw new AssertionError(statuses.toString(), e);
+        }
     }
 
     /** Every event of a channel's retained log on one replica, as canonical envelope strings by channel seq. */
