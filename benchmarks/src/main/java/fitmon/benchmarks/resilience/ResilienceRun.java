@@ -147,11 +147,6 @@ public final class ResilienceRun {
         return admin.get("/api/v1/cluster").get("n").asInt();
     }
 
-    /** How many faulty replicas the group tolerates, as the gateway says. */
-    public int f() {
-        return admin.get("/api/v1/cluster").get("f").asInt();
-    }
-
     /** The replica most replicas name as leader now (their read API's {@code leader}). */
     int leader() throws Exception {
         JsonNode cluster = admin.get("/api/v1/cluster");
