@@ -3,7 +3,9 @@ package fitmon.core.event;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -129,17 +131,54 @@ public final class EventJson {
         if (sig == null || sig.isNull()) {
             return null;
         }
-        if (!sig.isObject() || sig.size() != 2 || !sig.has("alg") || !sig.has("value")) {
-            throw new MalformedEventException("sig must be an object with exactly 'alg' and 'value'");
+        boolean batched = sig.isObject() && sig.has("batch");
+        if (!sig.isObject() || sig.size() != (batched ? 3 : 2) || !sig.has("alg") || !sig.has("value")) {
+            throw new MalformedEventException("sig must be an object with exactly 'alg' and 'value', and 'batch' "
+                    + "when the event was signed as part of a batch");
         }
         String alg = requiredString(sig, "alg");
         requireWellFormed(alg, "sig.alg");
         String value = requiredString(sig, "value");
-        EventSignature signature = new EventSignature(alg, value);
+        EventSignature signature = new EventSignature(alg, value, batched ? batchProof(sig.get("batch")) : null);
         if (signature.bytes() == null) {
             throw new MalformedEventException("sig.value must be base64url");
         }
         return signature;
+    }
+
+    private static BatchProof batchProof(JsonNode batch) throws MalformedEventException {
+        if (!batch.isObject() || batch.size() != 3 || !batch.has("size") || !batch.has("index")
+                || !batch.has("path")) {
+            throw new MalformedEventException("sig.batch must be an object with exactly 'size', 'index' and 'path'");
+        }
+        JsonNode size = batch.get("size");
+        if (!size.isIntegralNumber() || !size.canConvertToInt() || size.asInt() < 2
+                || size.asInt() > BatchProof.MAX_SIZE) {
+            throw new MalformedEventException("sig.batch.size must be an integer from 2 to " + BatchProof.MAX_SIZE);
+        }
+        JsonNode index = batch.get("index");
+        if (!index.isIntegralNumber() || !index.canConvertToInt() || index.asInt() < 0
+                || index.asInt() >= size.asInt()) {
+            throw new MalformedEventException("sig.batch.index must be an integer from 0 to size - 1 ("
+                    + (size.asInt() - 1) + ")");
+        }
+        JsonNode path = batch.get("path");
+        if (!path.isArray() || path.size() > BatchProof.MAX_PATH) {
+            throw new MalformedEventException("sig.batch.path must be an array of at most " + BatchProof.MAX_PATH
+                    + " base64url SHA-256 hashes");
+        }
+        List<String> hashes = new ArrayList<>(path.size());
+        for (JsonNode hash : path) {
+            if (!hash.isString()) {
+                throw new MalformedEventException("sig.batch.path must hold base64url strings");
+            }
+            hashes.add(hash.asString());
+        }
+        BatchProof proof = new BatchProof(size.asInt(), index.asInt(), hashes);
+        if (proof.pathBytes() == null) {
+            throw new MalformedEventException("sig.batch.path must hold base64url SHA-256 hashes (32 bytes each)");
+        }
+        return proof;
     }
 
     private static String requiredString(JsonNode node, String name) throws MalformedEventException {
@@ -162,6 +201,13 @@ public final class EventJson {
             ObjectNode sig = node.putObject("sig");
             sig.put("alg", event.sig().alg());
             sig.put("value", event.sig().value());
+            BatchProof batch = event.sig().batch();
+            if (batch != null) {
+                ObjectNode proof = sig.putObject("batch");
+                proof.put("size", batch.size());
+                proof.put("index", batch.index());
+                batch.path().forEach(proof.putArray("path")::add);
+            }
         }
         return node;
     }

@@ -230,7 +230,36 @@ class EventJsonTest {
                 Arguments.of("sig value bad char", with("sig", "{\"alg\":\"Ed25519\",\"value\":\"AA*A\"}"), "sig.value must be base64url"),
                 Arguments.of("sig value bad length", with("sig", "{\"alg\":\"Ed25519\",\"value\":\"A\"}"), "sig.value must be base64url"),
                 Arguments.of("sig value with space", with("sig", "{\"alg\":\"Ed25519\",\"value\":\"AA AA\"}"), "sig.value must be base64url"),
-                Arguments.of("sig alg lone surrogate", with("sig", "{\"alg\":\"\\ud800\",\"value\":\"AA\"}"), "sig.alg"));
+                Arguments.of("sig alg lone surrogate", with("sig", "{\"alg\":\"\\ud800\",\"value\":\"AA\"}"), "sig.alg"),
+                // batch proofs
+                Arguments.of("batch not an object", batchSig("[]"), "sig.batch must be an object"),
+                Arguments.of("batch missing path", batchSig("{\"size\":2,\"index\":0}"), "sig.batch must be an object"),
+                Arguments.of("batch extra member", batchSig("{\"size\":2,\"index\":0,\"path\":[],\"root\":\"x\"}"), "sig.batch must be an object"),
+                Arguments.of("batch of one", batchSig("{\"size\":1,\"index\":0,\"path\":[]}"), "sig.batch.size must be an integer from 2"),
+                Arguments.of("batch too large", batchSig("{\"size\":1048577,\"index\":0,\"path\":[]}"), "sig.batch.size"),
+                Arguments.of("batch size string", batchSig("{\"size\":\"2\",\"index\":0,\"path\":[]}"), "sig.batch.size"),
+                Arguments.of("batch size fraction", batchSig("{\"size\":2.5,\"index\":0,\"path\":[]}"), "sig.batch.size"),
+                Arguments.of("batch index past the end", batchSig("{\"size\":2,\"index\":2,\"path\":[]}"), "sig.batch.index must be an integer from 0 to size - 1 (1)"),
+                Arguments.of("batch index negative", batchSig("{\"size\":2,\"index\":-1,\"path\":[]}"), "sig.batch.index"),
+                Arguments.of("batch path not an array", batchSig("{\"size\":2,\"index\":0,\"path\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}"), "sig.batch.path must be an array"),
+                Arguments.of("batch path too long", batchSig("{\"size\":2,\"index\":0,\"path\":[" + "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",".repeat(20) + "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"]}"), "at most 20"),
+                Arguments.of("batch path number", batchSig("{\"size\":2,\"index\":0,\"path\":[1]}"), "base64url strings"),
+                Arguments.of("batch path short hash", batchSig("{\"size\":2,\"index\":0,\"path\":[\"AAAA\"]}"), "SHA-256 hashes (32 bytes each)"),
+                Arguments.of("batch path not base64url", batchSig("{\"size\":2,\"index\":0,\"path\":[\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+\"]}"), "SHA-256 hashes"));
+    }
+
+    private static String batchSig(String batch) {
+        return with("sig", "{\"alg\":\"Ed25519\",\"value\":\"AA\",\"batch\":" + batch + "}");
+    }
+
+    @Test
+    void aBatchProofIsReadAndWrittenBack() throws Exception {
+        String hash = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        Event event = EventJson.parse(batchSig("{\"size\":3,\"index\":2,\"path\":[\"" + hash + "\"]}"));
+        assertThat(event.sig().batch()).isEqualTo(new BatchProof(3, 2, java.util.List.of(hash)));
+        assertThat(EventJson.parse(EventJson.toBytes(event))).isEqualTo(event);
+        assertThat(new String(EventJson.toBytes(event), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"sig\":{\"alg\":\"Ed25519\",\"value\":\"AA\",\"batch\":{\"size\":3,\"index\":2,\"path\":[\"" + hash + "\"]}}");
     }
 
     @ParameterizedTest(name = "{0}")
