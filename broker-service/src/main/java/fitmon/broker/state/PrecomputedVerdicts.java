@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import fitmon.core.crypto.VerificationKey;
+import fitmon.core.event.BatchVerdictCache;
 import fitmon.core.event.CanonicalJson;
 import fitmon.core.event.Event;
 import fitmon.core.event.EventSigning;
@@ -18,6 +19,10 @@ import fitmon.core.event.EventSigning;
  * is what {@link EventSigning#verify} (or the key's own check, for commands) returns for them:
  * using it or recomputing gives the same answer, so determinism is untouched. Bounded; forgets
  * everything when full (a miss only costs a verification).
+ *
+ * <p>Events signed as part of a batch share one signature: their verdicts go through a
+ * {@link BatchVerdictCache}, which checks that signature once per batch and walks each event's own
+ * inclusion path, ahead of ordering and again (cheaply) at execution.
  */
 public final class PrecomputedVerdicts implements EventVerifier {
 
@@ -26,14 +31,20 @@ public final class PrecomputedVerdicts implements EventVerifier {
     private final ConcurrentHashMap<Fingerprint, Boolean> commandVerdicts = new ConcurrentHashMap<>();
     private final LongAdder verifiedAhead = new LongAdder();
     private final LongAdder verifiedAtExecution = new LongAdder();
+    private final BatchVerdictCache batchVerdicts;
 
     public PrecomputedVerdicts(int capacity) {
         this.capacity = capacity;
+        this.batchVerdicts = new BatchVerdictCache(Math.max(1, capacity / 10));
     }
 
     /** Verifies ahead of ordering and remembers the verdict. Thread-safe. */
     public void precompute(Event event, VerificationKey key) {
         if (event.sig() == null) {
+            return;
+        }
+        if (event.sig().batch() != null) {
+            batchVerdicts.verify(event, key, verifiedAhead::increment);
             return;
         }
         Fingerprint fingerprint = fingerprint(event, key);
@@ -51,6 +62,9 @@ public final class PrecomputedVerdicts implements EventVerifier {
     public EventSigning.Verdict verify(Event event, VerificationKey key) {
         if (event.sig() == null) {
             return EventSigning.Verdict.UNSIGNED;
+        }
+        if (event.sig().batch() != null) {
+            return batchVerdicts.verify(event, key, verifiedAtExecution::increment);
         }
         EventSigning.Verdict known = verdicts.remove(fingerprint(event, key));
         if (known != null) {

@@ -71,6 +71,35 @@ class PrepareAheadTest {
     }
 
     @Test
+    void aBatchSignedPublishCostsOneEventSignatureCheckAndEachEventIsStillJudged() {
+        StateFixture.channelWithProbes(sm, channel("host.cpu", ChannelClass.BFT), probe);
+        java.util.List<byte[]> events = new java.util.ArrayList<>(probe.batchSignedBytes("host.cpu", 1, 50));
+        events.set(10, fitmon.core.event.EventJson.toBytes(SigningProbe.tampered(parse(events.get(10)))));
+        byte[] command = gateway.sign(CommandCodec.encode(new fitmon.core.command.Publish("host.cpu", events)));
+
+        broker.prepare(command);
+        assertThat(verdicts.verifiedAhead())
+                .as("the gateway's signature, the batch's once, and the changed event's (its path leads to another root)")
+                .isEqualTo(3);
+        CommandResult result = ResultCodec.decode(broker.executeOrdered(command, new OrderContext(1, 0, at(1))));
+
+        java.util.List<EventOutcome> outcomes = ((CommandResult.Published) result).outcomes();
+        assertThat(outcomes.get(10)).as("the changed event fails its own path")
+                .isInstanceOfSatisfying(EventOutcome.Refused.class,
+                        r -> assertThat(r.reason()).isEqualTo(fitmon.core.command.RejectReason.SIGNATURE_INVALID));
+        assertThat(outcomes.stream().filter(o -> o instanceof EventOutcome.Appended)).hasSize(49);
+        assertThat(verdicts.verifiedAtExecution()).as("nothing verified again at execution").isZero();
+    }
+
+    private static fitmon.core.event.Event parse(byte[] bytes) {
+        try {
+            return fitmon.core.event.EventJson.parse(bytes);
+        } catch (fitmon.core.event.MalformedEventException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void unorderedPublishesAreVerifiedBeforeTheLockAndStillJudgedOnTheirOwn() {
         StateFixture.channelWithProbes(sm, channel("host.net", ChannelClass.CFT_NO_NU), probe);
         byte[] command = gateway.sign(CommandCodec.encode(StateFixture.publish("host.net", probe.signedBytes("host.net", 1))));

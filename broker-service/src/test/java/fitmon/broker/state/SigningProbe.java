@@ -77,6 +77,15 @@ public final class SigningProbe {
         return EventJson.toBytes(signed(tag, seq));
     }
 
+    /** Envelope bytes of SEQs {@code firstSeq} .. {@code firstSeq + count - 1}, signed as one batch. */
+    public java.util.List<byte[]> batchSignedBytes(String tag, long firstSeq, int count) {
+        java.util.List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.add(unsigned(tag, firstSeq + i));
+        }
+        return EventSigning.signBatch(events, signer).stream().map(EventJson::toBytes).toList();
+    }
+
     /** A signed envelope whose data carries {@code padding} more characters: for tests of byte bounds. */
     public byte[] signedBytesOfAbout(String tag, long seq, int padding) {
         Event plain = unsigned(tag, seq);

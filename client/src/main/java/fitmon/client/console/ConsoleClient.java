@@ -20,6 +20,7 @@ import fitmon.client.http.GatewayProblemException;
 import fitmon.core.channel.ChannelClass;
 import fitmon.core.crypto.VerificationKey;
 import fitmon.core.event.CanonicalJson;
+import fitmon.core.event.BatchVerdictCache;
 import fitmon.core.event.Event;
 import fitmon.core.event.EventJson;
 import fitmon.core.event.EventSigning;
@@ -54,6 +55,8 @@ public final class ConsoleClient implements AutoCloseable {
     private final List<ReplicaLink> links = new ArrayList<>();
     private final Map<String, ChannelFeed> feeds = new ConcurrentHashMap<>();
     private final Set<Integer> disagreeing = ConcurrentHashMap.newKeySet();
+    /** Events a probe signed as a batch share one signature: checked once per batch. */
+    private final BatchVerdictCache batchVerdicts = new BatchVerdictCache(1024);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "fitmon-console-reconnect");
         thread.setDaemon(true);
@@ -247,7 +250,7 @@ public final class ConsoleClient implements AutoCloseable {
         if (key == null) {
             return SignatureStatus.UNKNOWN_PROBE;
         }
-        return EventSigning.verify(event, key) == EventSigning.Verdict.VALID ? SignatureStatus.VERIFIED
+        return batchVerdicts.verify(event, key) == EventSigning.Verdict.VALID ? SignatureStatus.VERIFIED
                 : SignatureStatus.INVALID;
     }
 

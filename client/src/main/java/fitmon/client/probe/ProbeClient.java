@@ -37,6 +37,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Publishing is serialised per probe directory (threads and processes alike), because the
  * brokers accept a probe's events only in increasing SEQ order. Batch for throughput.
+ *
+ * <p>{@link #withBatchSignatures()} signs each request of several events once, over the Merkle
+ * root of its events ({@code sig.batch}): replicas and consoles then check one signature per
+ * request instead of one per event. Consoles that predate batch signatures cannot verify such
+ * events, so it is a choice, not the default.
  */
 public final class ProbeClient {
 
@@ -48,6 +53,7 @@ public final class ProbeClient {
     private final SequenceFile sequence;
     private final GatewayClient gateway;
     private final Clock clock;
+    private final boolean batchSignatures;
 
     /**
      * @param gateway a client signing with the probe's API key
@@ -57,6 +63,12 @@ public final class ProbeClient {
     }
 
     ProbeClient(ProbeCredentials credentials, SequenceFile sequence, GatewayClient gateway, Clock clock) {
+        this(credentials, sequence, gateway, clock, false);
+    }
+
+    private ProbeClient(ProbeCredentials credentials, SequenceFile sequence, GatewayClient gateway, Clock clock,
+            boolean batchSignatures) {
+        this.batchSignatures = batchSignatures;
         this.credentials = Objects.requireNonNull(credentials);
         this.signer = credentials.signer();
         this.sequence = Objects.requireNonNull(sequence);
@@ -84,6 +96,11 @@ public final class ProbeClient {
             signed = gateway.withApiKey(stored);
         }
         return new ProbeClient(credentials, probe.sequence(), signed);
+    }
+
+    /** The same probe, signing each request of several events with one batch signature. */
+    public ProbeClient withBatchSignatures() {
+        return new ProbeClient(credentials, sequence, gateway, clock, true);
     }
 
     public String probeId() {
@@ -142,13 +159,24 @@ public final class ProbeClient {
                 String ts = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
                 List<Event> events = new ArrayList<>(data.size());
                 for (int i = 0; i < data.size(); i++) {
-                    events.add(sign(tag, first + i, ts, data.get(i)));
+                    events.add(new Event(credentials.probeId(), tag, first + i, ts, data.get(i).deepCopy(), null));
                 }
-                return send(tag, events);
+                return send(tag, signAll(events));
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private List<Event> signAll(List<Event> events) {
+        if (batchSignatures) {
+            return EventSigning.signBatch(events, signer);
+        }
+        List<Event> signed = new ArrayList<>(events.size());
+        for (Event event : events) {
+            signed.add(EventSigning.sign(event, signer));
+        }
+        return signed;
     }
 
     /** The envelope as this probe signs it: JCS bytes of everything but {@code sig}. */

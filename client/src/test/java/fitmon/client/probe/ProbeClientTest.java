@@ -139,6 +139,30 @@ class ProbeClientTest {
     }
 
     @Test
+    void withBatchSignaturesEachRequestIsSignedOnceAndEveryEventStillVerifiesAlone() throws Exception {
+        ProbeCredentials credentials = credentials(SignatureAlgorithm.ED25519);
+        VerificationKey key = VerificationKey.of(credentials.certificate().getPublicKey());
+        script.add(new String[] {"202", appended(1, 2, 3)});
+        script.add(new String[] {"202", appended(4)});
+        ProbeClient client = client(credentials).withBatchSignatures();
+
+        client.publish("host.cpu", List.of(JSON.readTree("{\"n\":1}"), JSON.readTree("{\"n\":2}"),
+                JSON.readTree("{\"n\":3}")));
+        client.publish("host.cpu", JSON.readTree("{\"n\":4}"));
+
+        JsonNode batchBody = JSON.readTree(bodies.get(0));
+        for (int i = 0; i < 3; i++) {
+            Event e = EventJson.fromTree(batchBody.get("events").get(i));
+            assertThat(e.sig().batch().index()).isEqualTo(i);
+            assertThat(e.sig().batch().size()).isEqualTo(3);
+            assertThat(EventSigning.verify(e, key)).isEqualTo(EventSigning.Verdict.VALID);
+        }
+        Event single = EventJson.parse(bodies.get(1));
+        assertThat(single.sig().batch()).as("one event is signed alone").isNull();
+        assertThat(EventSigning.verify(single, key)).isEqualTo(EventSigning.Verdict.VALID);
+    }
+
+    @Test
     void aLostAnswerIsFollowedByTheSameBytesAndTheBrokersRefusalReadsAsDuplicate() throws Exception {
         ProbeClient client = client(credentials(SignatureAlgorithm.ED25519));
         script.add(new String[] {"drop", ""});

@@ -126,6 +126,41 @@ class ConsoleLogicIT {
         }
     }
 
+    @Test
+    void batchSignedEventsVerifyWithOneSignatureCheckAndEachOnItsOwnPath() {
+        for (SignatureAlgorithm algorithm : SignatureAlgorithm.values()) {
+            KeyPair keys = MessageSigner.generateKeyPair(algorithm);
+            List<Event> events = new java.util.ArrayList<>();
+            for (int seq = 1; seq <= 5; seq++) {
+                ObjectNode data = JsonNodeFactory.instance.objectNode();
+                data.put("n", seq);
+                data.put("note", "é €");
+                events.add(new Event("p-1", "host.cpu", seq, "2026-12-07T12:00:00Z", data, null));
+            }
+            StringBuilder array = new StringBuilder("[");
+            for (Event event : EventSigning.signBatch(events, new MessageSigner(algorithm, keys.getPrivate()))) {
+                array.append(array.length() == 1 ? "" : ",").append(new String(EventJson.toBytes(event), StandardCharsets.UTF_8));
+            }
+            String spki = Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
+            Object verdicts = run(IMPORTS, "const keys = new verify.ProbeKeys();"
+                    + "keys.update([{probeId: 'p-1', algorithm: '" + algorithm.envelopeName() + "', publicKey: '" + spki + "'}]);"
+                    + "const events = JSON.parse(arguments[0]);"
+                    + "const all = []; for (const e of events) { all.push(await keys.verify(e)); }"
+                    + "const checks = keys.signatureChecks;"
+                    + "const tampered = JSON.parse(JSON.stringify(events[2])); tampered.data.n = 9;"
+                    + "const moved = JSON.parse(JSON.stringify(events[2])); moved.sig.batch.index = 3;"
+                    + "const resized = JSON.parse(JSON.stringify(events[2])); resized.sig.batch.size = 6;"
+                    + "const alone = JSON.parse(JSON.stringify(events[2])); delete alone.sig.batch;"
+                    + "const badPath = JSON.parse(JSON.stringify(events[2])); badPath.sig.batch.path[0] = 'AAAA';"
+                    + "return [all, checks, await keys.verify(tampered), await keys.verify(moved),"
+                    + " await keys.verify(resized), await keys.verify(alone), await keys.verify(badPath)];",
+                    array.append("]").toString());
+            assertThat(verdicts).as(algorithm.envelopeName()).isEqualTo(List.of(
+                    List.of("verified", "verified", "verified", "verified", "verified"), 1L,
+                    "invalid", "invalid", "invalid", "invalid", "invalid"));
+        }
+    }
+
     private static Object run(String modules, String body, String argument) {
         String script = "const done = arguments[arguments.length - 1]; const argument0 = arguments[0];"
                 + "(async () => { " + modules + " " + body.replace("arguments[0]", "argument0") + " })()"

@@ -33,6 +33,11 @@ public final class BatchVerdictCache {
     }
 
     public EventSigning.Verdict verify(Event event, VerificationKey key) {
+        return verify(event, key, () -> { });
+    }
+
+    /** As {@link #verify(Event, VerificationKey)}, running {@code onSignatureCheck} when a signature is checked. */
+    public EventSigning.Verdict verify(Event event, VerificationKey key, Runnable onSignatureCheck) {
         EventSigning.Verdict precheck = EventSigning.precheck(event, key);
         if (precheck != null) {
             return precheck;
@@ -40,6 +45,7 @@ public final class BatchVerdictCache {
         byte[] signedBytes = EventSigning.signedBytes(event);
         if (event.sig().batch() == null || signedBytes == null) {
             signatureChecks.increment();
+            onSignatureCheck.run();
             return EventSigning.verifySignedBytes(event, key, signedBytes);
         }
         Key cacheKey = Key.of(key, signedBytes, event.sig().value());
@@ -52,6 +58,7 @@ public final class BatchVerdictCache {
         }
         return verdicts.computeIfAbsent(cacheKey, k -> {
             signatureChecks.increment();
+            onSignatureCheck.run();
             return EventSigning.verifySignedBytes(event, key, signedBytes);
         });
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import fitmon.core.crypto.VerificationKey;
+import fitmon.core.event.BatchVerdictCache;
 import fitmon.core.event.Event;
 import fitmon.core.event.EventSigning;
 import fitmon.gateway.auth.AuthenticatedPrincipal;
@@ -23,7 +24,8 @@ import org.springframework.stereotype.Component;
  * <p>The check here is not redundant: replicas verify against the key a probe registered with,
  * which stays valid until that certificate expires, while the gateway knows the probe's current
  * certificate. After a probe is revoked and enrolls again, only this check refuses events signed
- * with its old key. It costs one Ed25519 verification per event here (BouncyCastle, about 80 µs).
+ * with its old key. It costs one Ed25519 verification per event here (BouncyCastle, about 80 µs), or
+ * one per batch for events a probe signed as a batch.
  */
 @Component
 public class PublishChecks {
@@ -31,6 +33,8 @@ public class PublishChecks {
     private static final int MAX_KEYS = 10_000;
 
     private final Map<String, VerificationKey> keys = new ConcurrentHashMap<>();
+    /** Events signed as a batch share one signature: checked once per batch. */
+    private final BatchVerdictCache verdicts = new BatchVerdictCache(1024);
 
     public void check(AuthenticatedPrincipal principal, String tag, List<Event> events) {
         for (int i = 0; i < events.size(); i++) {
@@ -48,7 +52,7 @@ public class PublishChecks {
                         + "' may publish only its own events, not those of '" + event.probeId() + "'");
             }
             VerificationKey key = certifiedKey(principal);
-            if (event.sig() != null && EventSigning.verify(event, key) != EventSigning.Verdict.VALID) {
+            if (event.sig() != null && verdicts.verify(event, key) != EventSigning.Verdict.VALID) {
                 throw new ApiProblem(HttpStatus.FORBIDDEN, "SIGNATURE_INVALID", where
                         + "the signature was not made by the key certified for probe '" + principal.name() + "'");
             }
