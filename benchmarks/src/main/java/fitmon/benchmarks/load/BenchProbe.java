@@ -52,14 +52,18 @@ public final class BenchProbe {
         sdk.register(tag);
     }
 
-    /** The next {@code count} events of this probe, signed, with consecutive SEQs. */
-    public synchronized List<Event> sign(String tag, List<JsonNode> data) throws IOException {
+    /**
+     * The next events of this probe, one per {@code data}, with consecutive SEQs: each signed alone,
+     * or all with one batch signature.
+     */
+    public synchronized List<Event> sign(String tag, List<JsonNode> data, boolean batchSigned) throws IOException {
         String ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
         List<Event> events = new ArrayList<>(data.size());
         for (JsonNode d : data) {
-            events.add(EventSigning.sign(new Event(probeId(), tag, nextSeq(), ts, d, null), signer));
+            Event event = new Event(probeId(), tag, nextSeq(), ts, d, null);
+            events.add(batchSigned ? event : EventSigning.sign(event, signer));
         }
-        return events;
+        return batchSigned ? EventSigning.signBatch(events, signer) : events;
     }
 
     private long nextSeq() throws IOException {

@@ -10,7 +10,8 @@ import fitmon.core.event.Event;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Publishes to one channel: worker i signs {@code batch} events as probe i and POSTs them (one
+ * Publishes to one channel: worker i signs {@code batch} events as probe i (each alone, or all with
+ * one batch signature) and POSTs them (one
  * envelope, or {@code {"events":[...]}}), once, without retries, so every refusal and HTTP error
  * is counted as it happened. Each event is announced to the delivery check before it leaves.
  */
@@ -22,17 +23,19 @@ final class FitmonRequests implements LoadDriver.Request {
     private final String tag;
     private final String path;
     private final int batch;
+    private final boolean batchSigned;
     private final DeliveryCheck check;
     private final DeliveryCheck.Step step;
 
     /** @param check null when no console follows the channel */
-    FitmonRequests(List<BenchProbe> probes, List<EventData> data, String tag, int batch, DeliveryCheck check,
-                   DeliveryCheck.Step step) {
+    FitmonRequests(List<BenchProbe> probes, List<EventData> data, String tag, int batch, boolean batchSigned,
+                   DeliveryCheck check, DeliveryCheck.Step step) {
         this.probes = probes;
         this.data = data;
         this.tag = tag;
         this.path = "/api/v1/channels/" + tag + "/events";
         this.batch = batch;
+        this.batchSigned = batchSigned;
         this.check = check;
         this.step = step;
     }
@@ -40,7 +43,7 @@ final class FitmonRequests implements LoadDriver.Request {
     @Override
     public void send(int worker, long startNanos, boolean measured, LoadDriver.Tally tally) throws Exception {
         BenchProbe probe = probes.get(worker);
-        List<Event> events = probe.sign(tag, data.get(worker).batch(batch));
+        List<Event> events = probe.sign(tag, data.get(worker).batch(batch), batchSigned);
         if (check != null) {
             for (Event event : events) {
                 check.sending(step, key(event), startNanos, measured);

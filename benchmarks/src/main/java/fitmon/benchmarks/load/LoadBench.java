@@ -133,8 +133,13 @@ public final class LoadBench {
             for (Map.Entry<ChannelClass, String> entry : tags.entrySet()) {
                 for (int batch : options.batches()) {
                     for (int workers : options.workers()) {
-                        fitmonSteps.add(fitmonStep(entry.getKey(), entry.getValue(), probes.subList(0, workers), batch,
-                                check, processes));
+                        for (boolean batchSigned : options.batchSignatures()) {
+                            if (batchSigned && batch == 1) {
+                                continue; // one event is signed alone either way
+                            }
+                            fitmonSteps.add(fitmonStep(entry.getKey(), entry.getValue(), probes.subList(0, workers),
+                                    batch, batchSigned, check, processes));
+                        }
                         for (Baseline baseline : baselines) {
                             int payload = options.eventBytes() * batch;
                             String key = baseline.kind() + "/" + workers + "/" + payload;
@@ -165,9 +170,10 @@ public final class LoadBench {
     }
 
     private Results.FitmonStep fitmonStep(ChannelClass channelClass, String tag, List<BenchProbe> probes, int batch,
-                                          DeliveryCheck check, Map<String, Long> processes) throws Exception {
+                                          boolean batchSigned, DeliveryCheck check, Map<String, Long> processes)
+            throws Exception {
         int workers = probes.size();
-        String label = channelClass + " w" + workers + " b" + batch;
+        String label = channelClass + " w" + workers + " b" + batch + (batchSigned ? " batch-signed" : "");
         List<EventData> data = new ArrayList<>();
         for (BenchProbe probe : probes) {
             data.add(EventData.sized(probe.probeId(), tag, options.eventBytes()));
@@ -179,7 +185,7 @@ public final class LoadBench {
         ProcessStats.CpuWindow cpu = new ProcessStats.CpuWindow(processes);
         say(label + ": " + (options.openLoop() ? "open loop at " + options.rate() + " events/s" : "closed loop")
                 + ", " + options.inFlight() + " in flight per worker, envelopes of " + data.get(0).envelopeBytes() + " bytes");
-        LoadDriver.Measurement m = LoadDriver.run(plan, new FitmonRequests(probes, data, tag, batch, check, step),
+        LoadDriver.Measurement m = LoadDriver.run(plan, new FitmonRequests(probes, data, tag, batch, batchSigned, check, step),
                 this::say, cpu);
         Results.Delivery delivery = null;
         Results.Latency voted = null;
@@ -194,7 +200,7 @@ public final class LoadBench {
             voted = Results.Latency.of(step.votedMicros);
         }
         Results.Latency accepted = Results.Latency.of(m.latencyMicros());
-        Results.FitmonStep result = new Results.FitmonStep(channelClass.name(), tag, workers, options.inFlight(), batch,
+        Results.FitmonStep result = new Results.FitmonStep(channelClass.name(), tag, workers, options.inFlight(), batch, batchSigned,
                 options.openLoop() ? "open" : "closed", options.rate(), data.get(0).envelopeBytes(), m.seconds(),
                 m.requests(), m.accepted(), m.acceptedPerSecond(), m.requestsPerSecond(), m.refused(), m.errors(),
                 accepted, voted, delivery, cpu.use());
@@ -320,6 +326,7 @@ public final class LoadBench {
         settings.put("loop", options.openLoop() ? "open" : "closed");
         settings.put("rateEventsPerSecond", options.rate());
         settings.put("batches", options.batches());
+        settings.put("batchSignatures", options.batchSignatures());
         settings.put("eventBytes", options.eventBytes());
         settings.put("warmupSeconds", options.warmup().toMillis() / 1000.0);
         settings.put("durationSeconds", options.duration().toMillis() / 1000.0);

@@ -19,9 +19,11 @@ import fitmon.core.channel.ChannelClass;
  * @param eventBytes      target size of one envelope's JSON
  * @param replicaJvmFlags JVM flags for the raw BFT-SMaRt replicas, or null to take the suite replicas'
  * @param pids            processes to report CPU for, by name; empty: found in /proc from the gateway URL
+ * @param batchSignatures for requests of several events: whether to run each step with events signed
+ *                        one by one ({@code false}) and/or with one signature per request ({@code true})
  */
 public record LoadOptions(String gateway, Path adminKey, List<ChannelClass> classes, List<Integer> workers,
-                          int inFlight, double rate, List<Integer> batches, Duration warmup, Duration duration,
+                          int inFlight, double rate, List<Integer> batches, List<Boolean> batchSignatures, Duration warmup, Duration duration,
                           Duration drain, Duration progress, int eventBytes, int retentionEvents, Path probeCache,
                           Set<BaselineKind> baselines, String natsUrl, String rabbitUri, List<String> replicaJvmFlags,
                           String replicaClasspath, Map<String, Long> pids, boolean console, boolean keepChannels,
@@ -49,6 +51,9 @@ public record LoadOptions(String gateway, Path adminKey, List<ChannelClass> clas
               --rate N                 open loop: N events/s over all workers, latency from the intended
                                        send time; 0 = closed loop (default 0)
               --batch LIST             events per request (default 1)
+              --signatures LIST        for batches: event (each event signed alone) and/or batch (one
+                                       signature over the request's Merkle root, sig.batch); a step
+                                       per value (default event)
               --event-bytes N          envelope JSON size (default 300)
               --warmup D               warm-up per step (default 5s)
               --duration D             measured time per step (default 30s)
@@ -121,6 +126,7 @@ public record LoadOptions(String gateway, Path adminKey, List<ChannelClass> clas
                 r.positiveInt("--in-flight", "1", 64),
                 r.rate(smoke ? "20" : "0"),
                 r.positiveInts("--batch", smoke ? "1,5" : "1", 1000),
+                r.signatures(smoke ? "event,batch" : "event"),
                 r.duration("--warmup", smoke ? "1s" : "5s", true),
                 r.duration("--duration", smoke ? "3s" : "30s", false),
                 r.duration("--drain", smoke ? "20s" : "30s", true),
@@ -180,6 +186,18 @@ public record LoadOptions(String gateway, Path adminKey, List<ChannelClass> clas
 
         int positiveInt(String name, String fallback, int max) throws UsageException {
             return parseInt(name, string(name, fallback), max);
+        }
+
+        List<Boolean> signatures(String fallback) throws UsageException {
+            List<Boolean> modes = new ArrayList<>();
+            for (String mode : string("--signatures", fallback).split(",")) {
+                switch (mode.strip()) {
+                    case "event" -> modes.add(false);
+                    case "batch" -> modes.add(true);
+                    default -> throw new UsageException("--signatures takes event and/or batch, not '" + mode.strip() + "'");
+                }
+            }
+            return List.copyOf(new LinkedHashSet<>(modes));
         }
 
         List<Integer> positiveInts(String name, String fallback, int max) throws UsageException {

@@ -35,10 +35,10 @@ final class MarkdownReport {
                 }
             }
             Results.Latency voted = step.publishToVoted();
-            md.append(String.format(Locale.ROOT, "| `%s`%s | %d | %d | %s | %s | %s | %s | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| `%s`%s | %d | %d%s | %s | %s | %s | %s | %s | %s |%n",
                     step.channelClass(), step.loop().equals("open")
                             ? " open loop " + number(step.targetEventsPerSecond()) + "/s" : "",
-                    step.workers(), step.batch(), number(step.eventsPerSecond()),
+                    step.workers(), step.batch(), step.batchSigned() ? " (batch-signed)" : "", number(step.eventsPerSecond()),
                     baseline.isEmpty() ? "–" : String.join("; ", baseline), ratio.isEmpty() ? "–" : String.join("; ", ratio),
                     pair(step.publishTo202()), voted == null ? "–" : pair(voted) + (step.delivery().drained() ? "" : " (console behind)"),
                     cpu(step.cpu())));

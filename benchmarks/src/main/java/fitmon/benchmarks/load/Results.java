@@ -38,7 +38,8 @@ final class Results {
                     long signatureNotVerified, boolean drained, double drainSeconds, List<String> missingExamples) {
     }
 
-    record FitmonStep(String channelClass, String tag, int workers, int inFlight, int batch, String loop,
+    /** @param batchSigned whether each request's events carried one batch signature */
+    record FitmonStep(String channelClass, String tag, int workers, int inFlight, int batch, boolean batchSigned, String loop,
                       double targetEventsPerSecond, int envelopeBytes, double seconds, long requests, long acceptedEvents,
                       double eventsPerSecond, double requestsPerSecond, Map<String, Long> refused,
                       Map<String, Long> errors, Latency publishTo202, Latency publishToVoted, Delivery delivery,

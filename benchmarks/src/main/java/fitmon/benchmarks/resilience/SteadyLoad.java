@@ -58,7 +58,7 @@ final class SteadyLoad implements AutoCloseable {
             JsonNode data = JsonNodeFactory.instance.objectNode().put("probe", index).put("n", count++);
             Event event;
             try {
-                event = probe.sign(history.tag(), List.of(data)).get(0);
+                event = probe.sign(history.tag(), List.of(data), false).get(0);
             } catch (Exception e) {
                 history.failed("cannot sign: " + e.getMessage());
                 continue;

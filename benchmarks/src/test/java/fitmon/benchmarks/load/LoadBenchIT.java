@@ -71,9 +71,11 @@ class LoadBenchIT {
         assertThat(report.correctness().forged()).isZero();
         assertThat(report.correctness().orderViolations()).isZero();
 
-        // every class, single events and batches, each with events acknowledged and all of them voted
-        assertThat(report.fitmon()).extracting(s -> s.channelClass() + "/" + s.batch()).containsExactlyInAnyOrder(
-                "BFT/1", "BFT/5", "CFT_O/1", "CFT_O/5", "CFT_NO_U/1", "CFT_NO_U/5", "CFT_NO_NU/1", "CFT_NO_NU/5");
+        // every class, single events and batches (events signed alone, and batch-signed), each with events
+        // acknowledged and all of them voted with a verified signature
+        assertThat(report.fitmon()).extracting(s -> s.channelClass() + "/" + s.batch() + (s.batchSigned() ? "/one-sig" : ""))
+                .containsExactlyInAnyOrder("BFT/1", "BFT/5", "BFT/5/one-sig", "CFT_O/1", "CFT_O/5", "CFT_O/5/one-sig",
+                        "CFT_NO_U/1", "CFT_NO_U/5", "CFT_NO_U/5/one-sig", "CFT_NO_NU/1", "CFT_NO_NU/5", "CFT_NO_NU/5/one-sig");
         for (Results.FitmonStep step : report.fitmon()) {
             assertThat(step.acceptedEvents()).as(step.tag()).isPositive();
             assertThat(step.errors()).as(step.tag()).isEmpty();
@@ -110,9 +112,10 @@ class LoadBenchIT {
         }
 
         JsonNode json = JsonMapper.builder().build().readTree(Files.readString(results));
-        assertThat(json.get("fitmon")).hasSize(8);
+        assertThat(json.get("fitmon")).hasSize(12);
         assertThat(json.at("/correctness/ok").asBoolean()).isTrue();
-        assertThat(Files.readString(markdown)).contains("| `BFT` open loop 20/s | 2 | 1 |").contains("Correctness: OK");
+        assertThat(Files.readString(markdown)).contains("| `BFT` open loop 20/s | 2 | 1 |")
+                .contains("| `BFT` open loop 20/s | 2 | 5 (batch-signed) |").contains("Correctness: OK");
 
         // a second run against the same suite reuses the enrolled probes and their SEQ counters
         Set<String> probesBefore = probeIds(directory.resolve("probes"));

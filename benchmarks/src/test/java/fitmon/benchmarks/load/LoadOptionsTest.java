@@ -19,6 +19,7 @@ class LoadOptionsTest {
                 ChannelClass.CFT_NO_NU);
         assertThat(options.workers()).containsExactly(8);
         assertThat(options.batches()).containsExactly(1);
+        assertThat(options.batchSignatures()).containsExactly(false);
         assertThat(options.inFlight()).isEqualTo(1);
         assertThat(options.openLoop()).isFalse();
         assertThat(options.warmup()).isEqualTo(Duration.ofSeconds(5));
@@ -33,10 +34,11 @@ class LoadOptionsTest {
         LoadOptions options = LoadOptions.parse(new String[] {"--classes", "bft,CFT_NO_NU", "--workers=1,8,32",
                 "--batch", "50", "--rate", "250.5", "--warmup", "0s", "--duration", "1.5s", "--progress", "500ms",
                 "--baseline", "none", "--pids", "gateway=12,replica-0=13", "--replica-jvm-flags", "-Xmx512m -XX:+UseG1GC",
-                "--no-console"});
+                "--no-console", "--signatures", "batch,event"});
         assertThat(options.classes()).containsExactly(ChannelClass.BFT, ChannelClass.CFT_NO_NU);
         assertThat(options.workers()).containsExactly(1, 8, 32);
         assertThat(options.batches()).containsExactly(50);
+        assertThat(options.batchSignatures()).containsExactly(true, false);
         assertThat(options.rate()).isEqualTo(250.5);
         assertThat(options.openLoop()).isTrue();
         assertThat(options.warmup()).isZero();
@@ -55,6 +57,7 @@ class LoadOptionsTest {
         assertThat(options.openLoop()).isTrue();
         assertThat(options.duration()).isLessThanOrEqualTo(Duration.ofSeconds(5));
         assertThat(options.batches()).containsExactly(1, 5);
+        assertThat(options.batchSignatures()).containsExactly(false, true);
         assertThat(LoadOptions.parse(new String[] {"--help"})).isNull();
     }
 
@@ -64,7 +67,7 @@ class LoadOptionsTest {
                 List.of("--workers", "0"), List.of("--workers", "eight"), List.of("--batch", "1001"),
                 List.of("--rate", "-1"), List.of("--duration", "30"), List.of("--duration", "0s"),
                 List.of("--classes", "BFT,QUICK"), List.of("--baseline", "kafka"), List.of("--pids", "gateway"),
-                List.of("--event-bytes", "100"), List.of("--frobnicate"), List.of("--gateway"), List.of("stray"))) {
+                List.of("--event-bytes", "100"), List.of("--signatures", "merkle"), List.of("--frobnicate"), List.of("--gateway"), List.of("stray"))) {
             assertThatThrownBy(() -> LoadOptions.parse(bad.toArray(String[]::new)))
                     .as(bad.toString()).isInstanceOf(LoadOptions.UsageException.class)
                     .message().isNotBlank();

@@ -50,6 +50,11 @@ final class PublishCommand implements Callable<Integer> {
             description = "Most events per request when reading lines (default 100, at most " + CommandCodec.MAX_BATCH + ").")
     int batchSize;
 
+    @Option(names = "--batch-signature",
+            description = "Sign each request of several events once, over the Merkle root of its events (sig.batch): "
+                    + "replicas and consoles check one signature per request. Consoles must understand sig.batch.")
+    boolean batchSignature;
+
     @Option(names = "--register", description = "Register the probe to TAG first.")
     boolean register;
 
@@ -65,7 +70,7 @@ final class PublishCommand implements Callable<Integer> {
             throw CliException.usage("--batch must be between 1 and " + CommandCodec.MAX_BATCH);
         }
         String source = source();
-        ProbeClient client = probe.open(root);
+        ProbeClient client = batchSignature ? probe.open(root).withBatchSignatures() : probe.open(root);
         if (register) {
             client.register(tag);
         }

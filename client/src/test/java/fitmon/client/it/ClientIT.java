@@ -203,7 +203,7 @@ class ClientIT {
             }
         }
         CliRun batch = CliRun.withInput(Map.of("FITMON_GATEWAY", suite.gatewayUrl(), "FITMON_PROBE_DIR", probeDir.toString()),
-                lines.toString(), "publish", TAG, "-");
+                lines.toString(), "publish", "--batch-signature", TAG, "-");
         assertThat(batch.exitCode()).as(batch.toString()).isEqualTo(ExitCodes.OK);
         assertThat(batch.out()).isEqualTo("host.cpu seq 2 appended as channel seq 2\n"
                 + "host.cpu seq 3 appended as channel seq 3\n"
@@ -220,7 +220,9 @@ class ClientIT {
         assertThat(agreedLog(TAG)).containsExactly("1 web-01 1", "2 web-01 2", "3 web-01 3", "4 web-01 4", "5 web-01 5",
                 "6 web-01 6", "7 web-01 7");
         String logged = suite.brokers().log(2, TAG).get(4);
-        assertThat(logged).contains("\"data\":{\"load1\":3,\"text\":\"line 3\"}").contains("\"alg\":\"Ed25519\"");
+        assertThat(logged).contains("\"data\":{\"load1\":3,\"text\":\"line 3\"}").contains("\"alg\":\"Ed25519\"")
+                .as("the lines went out as one batch-signed request, which every replica verified")
+                .contains("\"batch\":{\"index\":3,\"path\":[").contains("],\"size\":5}");
         assertThat(Files.readString(probeDir.resolve("seq.json"))).isEqualTo("{\"lastSeq\":7}\n");
     }
 
