@@ -53,6 +53,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+ExitOnOutOfMemoryError"); // a crash the test sees, not a process that stopped working
         arguments.stream().filter(ServiceProcess::isSystemProperty).forEach(command::add);
         command.add("-jar");
         command.add(jar);

@@ -52,7 +52,8 @@ class BrokerReplicaConfiguration {
         }
         BrokerReplicaProperties.Limits l = properties.limits();
         return new BrokerStateMachine(new StateMachineConfig(ca, l.maxEventBytes(), l.maxBatchEvents(), l.maxChannels(),
-                l.maxRetainedEvents(), l.maxRetainedBytes(), properties.requireSignedCommands()), verdicts);
+                l.maxRetainedEvents(), l.maxRetainedBytes(), properties.requireSignedCommands())
+                .withMaxTotalRetainedBytes(l.maxTotalRetainedBytes()), verdicts);
     }
 
     @Bean

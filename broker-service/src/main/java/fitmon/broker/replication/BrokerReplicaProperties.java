@@ -68,6 +68,7 @@ public record BrokerReplicaProperties(
             @DefaultValue("1000") int maxBatchEvents,
             @DefaultValue("10000") int maxChannels,
             @DefaultValue("1000000") int maxRetainedEvents,
-            @DefaultValue("1073741824") long maxRetainedBytes) {
+            @DefaultValue("1073741824") long maxRetainedBytes,
+            @DefaultValue("67108864") long maxTotalRetainedBytes) {
     }
 }

@@ -78,6 +78,10 @@ public final class BrokerStateMachine {
 
     /** Local, unagreed state of unordered channels (see {@link UnorderedChannelLog}). */
     private final Map<String, UnorderedChannelLog> unordered = new HashMap<>();
+    /** What the ordered logs hold together (agreed: decided by agreed contents only). */
+    private final RetentionBudget orderedRetention;
+    /** What this replica's unordered logs hold together (local). */
+    private final RetentionBudget unorderedRetention;
 
     public BrokerStateMachine(StateMachineConfig config) {
         this(config, EventVerifier.DIRECT);
@@ -87,6 +91,8 @@ public final class BrokerStateMachine {
     public BrokerStateMachine(StateMachineConfig config, EventVerifier verifier) {
         this.config = config;
         this.verifier = verifier;
+        this.orderedRetention = new RetentionBudget(config.maxTotalRetainedBytes());
+        this.unorderedRetention = new RetentionBudget(config.maxTotalRetainedBytes());
         this.gateways = config.caPublicKey() == null ? null : new GatewayCertificateVerifier(config.caPublicKey());
         this.certificates = config.caPublicKey() == null ? null : new ProbeCertificateVerifier(config.caPublicKey());
     }
@@ -290,6 +296,8 @@ public final class BrokerStateMachine {
         expiry.untrack(channel);
         channels.remove(channel.tag());
         unordered.remove(channel.tag());
+        orderedRetention.removed(channel.tag());
+        unorderedRetention.removed(channel.tag());
         listener.channelRemoved(channel.tag(), cause, List.copyOf(channel.subscribers.keySet()), consensusTimeMillis);
     }
 
@@ -438,9 +446,11 @@ public final class BrokerStateMachine {
             }
             admission.probe.lastSeq = admission.event.seq();
             long channelSeq = ++channel.lastChannelSeq;
-            LoggedEvent logged = new LoggedEvent(channelSeq, consensusTimeMillis, admission.event.probeId(),
+            // the registration's probeId: one string per probe, not one per retained event
+            LoggedEvent logged = new LoggedEvent(channelSeq, consensusTimeMillis, admission.probe.probeId,
                     admission.event.seq(), CanonicalJson.envelopeBytes(admission.event));
             channel.append(logged);
+            orderedRetention.changed(channel.tag(), channel.log);
             listener.eventAppended(channel.tag(), channel.spec.channelClass(), logged);
             outcomes.add(new EventOutcome.Appended(channelSeq, consensusTimeMillis));
             appended = true;
@@ -586,9 +596,10 @@ public final class BrokerStateMachine {
                 outcomes.add(new EventOutcome.Refused(RejectReason.SEQ_NOT_INCREASING, replay));
                 continue;
             }
-            LoggedEvent logged = new LoggedEvent(++local.lastLocalSeq, consensusTimeMillis, event.probeId(), event.seq(),
-                    CanonicalJson.envelopeBytes(event));
+            LoggedEvent logged = new LoggedEvent(++local.lastLocalSeq, consensusTimeMillis, admission.probe.probeId,
+                    event.seq(), CanonicalJson.envelopeBytes(event));
             local.log.append(logged, channel.spec.retention().maxEvents(), channel.spec.retention().maxBytes());
+            unorderedRetention.changed(channel.tag(), local.log);
             listener.eventAppended(channel.tag(), channel.spec.channelClass(), logged);
             outcomes.add(new EventOutcome.Queued(event.probeId(), event.seq()));
         }
@@ -707,6 +718,35 @@ public final class BrokerStateMachine {
                 unordered.computeIfAbsent(channel.tag(), t -> new UnorderedChannelLog(channel.createdAtMillis));
             }
         }
+        orderedRetention.clear();
+        unorderedRetention.clear();
+        for (Channel channel : channels.values()) {
+            if (channel.spec.channelClass().ordered()) {
+                orderedRetention.changed(channel.tag(), channel.log);
+            } else {
+                unorderedRetention.changed(channel.tag(), unordered.get(channel.tag()).log);
+            }
+        }
+    }
+
+    /** Envelope bytes the ordered logs hold together, and the budget they share. */
+    public long orderedRetainedBytes() {
+        return orderedRetention.totalBytes();
+    }
+
+    /** The budget of the ordered logs together (and again of the unordered ones). */
+    public long maxTotalRetainedBytes() {
+        return config.maxTotalRetainedBytes();
+    }
+
+    /** Envelope bytes this replica's unordered logs hold together. */
+    public long unorderedRetainedBytes() {
+        return unorderedRetention.totalBytes();
+    }
+
+    /** Events dropped by either retention budget since this replica started. */
+    public long eventsDroppedByRetentionBudget() {
+        return orderedRetention.droppedEvents() + unorderedRetention.droppedEvents();
     }
 
     /** SHA-256 of the canonical snapshot: equal on every correct replica after the same commands. */

@@ -19,6 +19,14 @@ final class ChannelLog {
         }
     }
 
+    /** Drops the oldest entry (a shared budget makes room). */
+    void dropOldest() {
+        LoggedEvent oldest = entries.pollFirst();
+        if (oldest != null) {
+            bytes -= oldest.weight();
+        }
+    }
+
     /** Up to {@code limit} entries with channelSeq >= fromSeq, oldest first. */
     List<LoggedEvent> read(long fromSeq, int limit) {
         if (entries.isEmpty() || limit <= 0) {

@@ -16,10 +16,13 @@ import java.security.PublicKey;
  *                          ({@link fitmon.core.command.SignedCommand}); off, bare commands are accepted
  * @param maxRevokedCertificates most unexpired certificates in the revoked set (expired ones are pruned:
  *                          an expired certificate is refused anyway); past it a revocation is refused
+ * @param maxTotalRetainedBytes envelope bytes all ordered channel logs hold together, and again all
+ *                          unordered ones on each replica ({@link RetentionBudget}): what keeps many
+ *                          channels from taking more heap than a replica has
  */
 public record StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int maxBatchEvents, int maxChannels,
                                  int maxRetainedEvents, long maxRetainedBytes, boolean requireSignedCommands,
-                                 int maxRevokedCertificates) {
+                                 int maxRevokedCertificates, long maxTotalRetainedBytes) {
 
     public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_BATCH_EVENTS = 1000;
@@ -31,13 +34,19 @@ public record StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int m
      * lifetime (a year for probes, 30 days for gateways), and at most about 3 MB of snapshot.
      */
     public static final int DEFAULT_MAX_REVOKED_CERTIFICATES = 10_000;
+    /**
+     * 64 MiB of envelopes for the ordered logs together, and as much for the unordered ones: with
+     * per-event overhead, the snapshot the library keeps and the one it builds at a checkpoint, about
+     * 350 MB of heap at most, which the shipped 512 MB replicas have. Raise it with the heap.
+     */
+    public static final long DEFAULT_MAX_TOTAL_RETAINED_BYTES = 64L << 20;
 
     public StateMachineConfig {
         if (maxEventBytes < 256 || maxBatchEvents < 1 || maxChannels < 1 || maxRetainedEvents < 1 || maxRetainedBytes < 1024
-                || maxRevokedCertificates < 1) {
+                || maxRevokedCertificates < 1 || maxTotalRetainedBytes < maxEventBytes) {
             throw new IllegalArgumentException("state machine limits out of range: maxEventBytes >= 256, "
                     + "maxBatchEvents >= 1, maxChannels >= 1, maxRetainedEvents >= 1, maxRetainedBytes >= 1024, "
-                    + "maxRevokedCertificates >= 1");
+                    + "maxRevokedCertificates >= 1, maxTotalRetainedBytes >= maxEventBytes");
         }
     }
 
@@ -45,7 +54,7 @@ public record StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int m
     public StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int maxBatchEvents, int maxChannels,
                               int maxRetainedEvents, long maxRetainedBytes, boolean requireSignedCommands) {
         this(caPublicKey, maxEventBytes, maxBatchEvents, maxChannels, maxRetainedEvents, maxRetainedBytes,
-                requireSignedCommands, DEFAULT_MAX_REVOKED_CERTIFICATES);
+                requireSignedCommands, DEFAULT_MAX_REVOKED_CERTIFICATES, DEFAULT_MAX_TOTAL_RETAINED_BYTES);
     }
 
     /** Bare commands accepted: for embedding and tests of the state machine alone. */
@@ -56,12 +65,17 @@ public record StateMachineConfig(PublicKey caPublicKey, int maxEventBytes, int m
 
     public StateMachineConfig withSignedCommands(boolean required) {
         return new StateMachineConfig(caPublicKey, maxEventBytes, maxBatchEvents, maxChannels, maxRetainedEvents,
-                maxRetainedBytes, required, maxRevokedCertificates);
+                maxRetainedBytes, required, maxRevokedCertificates, maxTotalRetainedBytes);
     }
 
     public StateMachineConfig withMaxRevokedCertificates(int max) {
         return new StateMachineConfig(caPublicKey, maxEventBytes, maxBatchEvents, maxChannels, maxRetainedEvents,
-                maxRetainedBytes, requireSignedCommands, max);
+                maxRetainedBytes, requireSignedCommands, max, maxTotalRetainedBytes);
+    }
+
+    public StateMachineConfig withMaxTotalRetainedBytes(long max) {
+        return new StateMachineConfig(caPublicKey, maxEventBytes, maxBatchEvents, maxChannels, maxRetainedEvents,
+                maxRetainedBytes, requireSignedCommands, maxRevokedCertificates, max);
     }
 
     public static StateMachineConfig defaults(PublicKey caPublicKey) {

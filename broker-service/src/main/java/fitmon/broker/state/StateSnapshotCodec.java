@@ -46,7 +46,7 @@ final class StateSnapshotCodec {
     static byte[] write(long appliedCommands, long consensusTimeMillis, Collection<Channel> channels,
                         java.util.SortedMap<String, ReplayWindow> gatewayNonces,
                         java.util.SortedMap<BigInteger, RevokedCertificate> revoked) {
-        WireWriter w = new WireWriter(4096);
+        WireWriter w = new WireWriter(estimatedSize(channels));
         w.writeInt(revoked.isEmpty() ? MAGIC : MAGIC_WITH_REVOCATIONS).writeLong(appliedCommands).writeLong(consensusTimeMillis).writeInt(channels.size());
         for (Channel c : channels) {
             CreateChannel spec = c.spec;
@@ -84,6 +84,19 @@ final class StateSnapshotCodec {
             }
         }
         return w.toByteArray();
+    }
+
+    /**
+     * Room for the whole snapshot at once: growing by doubling from a small buffer would copy a large
+     * state several times and hold about three times its size at the peak, at every checkpoint.
+     */
+    private static int estimatedSize(Collection<Channel> channels) {
+        long size = 64 * 1024;
+        for (Channel c : channels) {
+            size += 256 + c.probes.size() * 256L + c.subscribers.size() * 160L;
+            size += c.log.bytes() + c.log.size() * (32L + 4 + 64);
+        }
+        return (int) Math.min(size, Integer.MAX_VALUE - 64);
     }
 
     static Image read(byte[] bytes) {

@@ -38,7 +38,7 @@ class ChannelReadControllerTest {
     private final ChannelReadController controller = new ChannelReadController(broker, new BrokerReplicaProperties(
             0, 1, List.of("127.0.0.1:11000", "127.0.0.1:11010", "127.0.0.1:11020", "127.0.0.1:11030"),
             Duration.ofSeconds(2), null, null, false,
-            new BrokerReplicaProperties.Limits(65536, 1000, 10000, 1_000_000, 1L << 30),
+            new BrokerReplicaProperties.Limits(65536, 1000, 10000, 1_000_000, 1L << 30, 64L << 20),
             new BrokerReplicaProperties.Keys(null, null), Duration.ofSeconds(30), null, DataSize.ofMegabytes(64), true),
             LabSwitches.honest(0));
     private final SigningProbe probe = SigningProbe.ed25519("web-01");

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import fitmon.client.local.LocalSuite;
+import fitmon.client.local.RestartPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code fitmon local}: the whole suite on this machine from a built checkout (what {@code ./fitmon-local} runs). */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = {"Start the whole fitmon suite on this machine from a built checkout: 4 replicas, registry, gateway, console, demo probe. Ctrl-C stops it.",
-                "A service that exits is reported (exit code, log, last lines) and left down while the others go on; `fitmon lab` kills, restarts, pauses and resumes services from another terminal."})
+                "A service that exits is reported (exit code, log, last lines) while the others go on; one that ended by itself is started again (see --no-restart). `fitmon lab` kills, restarts, pauses and resumes services from another terminal."})
 final class LocalCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -28,6 +29,11 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--port-offset", paramLabel = "N", defaultValue = "0",
             description = "Added to every port (console 8080, gateway 8081, registry 8070, replicas 8090-8093 and 11000-11031).")
     int portOffset;
+
+    @Option(names = "--no-restart", description = "Leave a service that ends by itself down (by default it is started "
+            + "again after 2 s, the delay doubling up to 30 s, at most 5 times within 10 minutes; one stopped by "
+            + "`fitmon lab` always stays down).")
+    boolean noRestart;
 
     @Option(names = "--no-demo", description = "Do not run the demo probe.")
     boolean noDemo;
@@ -46,7 +52,8 @@ final class LocalCommand implements Callable<Integer> {
         if (f < 1 || f > LocalSuite.MAX_F) {
             throw CliException.usage("--f must be between 1 and " + LocalSuite.MAX_F + ", got " + f);
         }
-        LocalSuite suite = new LocalSuite(new LocalSuite.Settings(repository, data, portOffset, !noDemo, lab, f), out);
+        LocalSuite suite = new LocalSuite(new LocalSuite.Settings(repository, data, portOffset, !noDemo, lab, f,
+                noRestart ? RestartPolicy.NEVER : RestartPolicy.DEFAULT), out);
         Thread stopper = new Thread(() -> {
             out.println("fitmon-local: stopping…");
             out.flush();

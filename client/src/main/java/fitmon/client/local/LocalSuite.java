@@ -27,8 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * database, CA and keys, each replica's channels and events, and the demo probe's identity stay in
  * the data directory across restarts.
  *
- * <p>A service that exits is reported (which, its exit code, its log and the log's last lines) and
- * left down while the others go on; {@code fitmon lab} restarts, kills, pauses and resumes services
+ * <p>A service that exits is reported (which, its exit code, its log and the log's last lines) while
+ * the others go on, and started again under the {@link RestartPolicy} when it ended by itself;
+ * {@code fitmon lab} restarts, kills, pauses and resumes services
  * through the suite's control endpoint ({@link LabServer}).
  */
 public final class LocalSuite implements AutoCloseable {
@@ -47,8 +48,10 @@ public final class LocalSuite implements AutoCloseable {
      * @param demo       whether to run the demo probe
      * @param lab        lab mode: replicas accept {@code fitmon lab lie} (never for anything but a lab)
      * @param f          faulty replicas tolerated: the group has 3f+1 replicas
+     * @param restarts   what happens to a service that ends by itself
      */
-    public record Settings(Path repository, Path data, int portOffset, boolean demo, boolean lab, int f) {
+    public record Settings(Path repository, Path data, int portOffset, boolean demo, boolean lab, int f,
+                           RestartPolicy restarts) {
 
         public Settings {
             if (f < 1 || f > MAX_F) {
@@ -70,12 +73,18 @@ public final class LocalSuite implements AutoCloseable {
      * collector: the suite's JVMs share
      * this machine's cores, and a parallel or concurrent collector would take cores from the
      * others; with young collections of a few milliseconds, its pauses stay far below an ordering
-     * timeout. 512 MB leaves room for the library's message queues under load.
+     * timeout. 512 MB leaves room for the library's message queues under load and for the channel
+     * logs within the replicas' retention budget (fitmon.broker.limits.max-total-retained-bytes).
+     * A JVM out of memory exits: the library's threads would otherwise die one by one and leave a
+     * process that looks alive and orders nothing, while an exit is a crash the group tolerates and
+     * a supervisor restarts.
      */
-    public static final List<String> HOT_PATH_JVM_OPTIONS = List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC");
+    public static final List<String> HOT_PATH_JVM_OPTIONS = List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
 
     /** The registry and the console serve little traffic: a small heap and C1 only, for a quick start. */
-    public static final List<String> LIGHT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    public static final List<String> LIGHT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:+ExitOnOutOfMemoryError");
 
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final List<ChildProcess> started = Collections.synchronizedList(new ArrayList<>());
@@ -271,7 +280,7 @@ public final class LocalSuite implements AutoCloseable {
         synchronized (started) {
             services = List.copyOf(started);
         }
-        new ExitWatcher(services, () -> stopping, this::say).watch();
+        new ExitWatcher(services, () -> stopping, this::say, settings.restarts()).watch();
     }
 
     /** Process ids of every running service, for checks that nothing is left behind. */

@@ -205,7 +205,7 @@ class LabTest {
         failing.start();
         Thread watcher = new Thread(() -> {
             try {
-                new ExitWatcher(List.of(replica, failing, probe), () -> stopping, said::add).watch();
+                new ExitWatcher(List.of(replica, failing, probe), () -> stopping, said::add, RestartPolicy.NEVER).watch();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -235,6 +235,48 @@ class LabTest {
         assertThat(said).anyMatch(line -> line.startsWith("demo-probe stopped: exit code 137 (SIGKILL), by fitmon lab kill;")
                 && line.contains("the demo probe stays down"));
         assertThat(replica.alive()).isTrue();
+    }
+
+    @Test
+    void aServiceThatEndsByItselfIsStartedAgainUnderThePolicyAndOneStoppedByTheLabIsNot() throws Exception {
+        // ends by itself a moment after each start, so the policy's limit is reached
+        ChildProcess failing = new ChildProcess("replica-2", List.of("sh", "-c", "echo started; sleep 0.3; exit 3"),
+                data.resolve("logs/replica-2.log"));
+        failing.start();
+        RestartPolicy twice = new RestartPolicy(2, Duration.ofMinutes(10), Duration.ofMillis(100), Duration.ofSeconds(1));
+        Thread watcher = new Thread(() -> {
+            try {
+                new ExitWatcher(List.of(failing, probe), () -> stopping, said::add, twice).watch();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        watcher.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (said.stream().noneMatch(line -> line.contains("not restarted again"))) {
+                assertThat(System.nanoTime()).as("replica-2 given up on: " + said).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            probe.kill("fitmon lab kill");
+            while (said.stream().noneMatch(line -> line.startsWith("demo-probe"))) {
+                assertThat(System.nanoTime()).as("a report of the demo probe's exit").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            Thread.sleep(1000);
+        } finally {
+            stopping = true;
+            watcher.join(5_000);
+        }
+        assertThat(said.stream().filter(line -> line.startsWith("replica-2 started again by the suite"))).hasSize(2);
+        assertThat(said).anyMatch(line -> line.startsWith("replica-2 stopped by itself: exit code 3")
+                && line.contains("starting replica-2 again in 100 ms (restart 1 of at most 2 within 10 min)"));
+        assertThat(said).anyMatch(line -> line.contains("starting replica-2 again in 200 ms (restart 2 of at most 2"));
+        assertThat(said).anyMatch(line -> line.contains("replica-2 ended by itself after 2 restarts within 10 min: "
+                + "not restarted again"));
+        assertThat(Files.readString(failing.log)).as("three runs").contains("started\nstarted\nstarted");
+        assertThat(probe.alive()).as("stopped by the lab: stays down").isFalse();
+        assertThat(said).noneMatch(line -> line.startsWith("demo-probe started again"));
     }
 
     private CliRun lab(String... verbAndName) {
