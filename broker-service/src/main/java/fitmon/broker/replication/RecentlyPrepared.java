@@ -1,5 +1,8 @@
 package fitmon.broker.replication;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -18,11 +21,13 @@ import java.util.concurrent.RejectedExecutionException;
  * preparation to finish ({@link #awaitPrepared}), so the verdicts are ready when the state machine
  * looks them up; verification thus runs on every core, never on the consensus thread.
  *
- * <p>Keyed by a 64-bit FNV-1a hash, not a cryptographic one, on purpose: a collision only means a
- * request is not prepared ahead (its signatures are checked at execution instead) or that
- * execution waits for another request's preparation. Bounded; forgets everything when full.
+ * <p>Keyed by a fast 64-bit hash ({@link #hash64}), not a cryptographic one, on purpose: a collision
+ * only means a request is not prepared ahead (its signatures are checked at execution instead) or
+ * that execution waits for another request's preparation. Bounded; forgets everything when full.
  */
 final class RecentlyPrepared {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int capacity;
     private final Executor pool;
@@ -40,7 +45,7 @@ final class RecentlyPrepared {
      * @return true if this call started it
      */
     boolean startOnce(byte[] request, Runnable work) {
-        Long hash = fnv1a64(request);
+        Long hash = hash64(request);
         if (started.containsKey(hash)) {
             return false;
         }
@@ -67,7 +72,7 @@ final class RecentlyPrepared {
 
     /** Waits until the preparation of these bytes, if one was started, is over; then forgets it. */
     void awaitPrepared(byte[] request) {
-        CompletableFuture<Void> done = started.remove(fnv1a64(request));
+        CompletableFuture<Void> done = started.remove(hash64(request));
         if (done == null) {
             return;
         }
@@ -92,12 +97,24 @@ final class RecentlyPrepared {
         return started.size();
     }
 
-    static long fnv1a64(byte[] bytes) {
-        long hash = 0xcbf29ce484222325L;
-        for (byte b : bytes) {
-            hash ^= b & 0xff;
-            hash *= 0x100000001b3L;
+    /**
+     * Eight bytes per step, then a final mix (the finaliser of MurmurHash3): every request is hashed
+     * three or four times (the library's checks and execution), and a batch request is tens of
+     * kilobytes; a byte-at-a-time FNV-1a took a tenth of a replica's CPU under batched load (JFR).
+     */
+    static long hash64(byte[] bytes) {
+        long hash = 0x9e3779b97f4a7c15L ^ bytes.length;
+        int i = 0;
+        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+            hash = Long.rotateLeft(hash ^ ((long) LONGS.get(bytes, i) * 0xc2b2ae3d27d4eb4fL), 31) * 0x9e3779b97f4a7c15L;
         }
-        return hash ^ bytes.length;
+        for (; i < bytes.length; i++) {
+            hash = (hash ^ (bytes[i] & 0xff)) * 0x100000001b3L;
+        }
+        hash ^= hash >>> 33;
+        hash *= 0xff51afd7ed558ccdL;
+        hash ^= hash >>> 33;
+        hash *= 0xc4ceb9fe1a85ec53L;
+        return hash ^ (hash >>> 33);
     }
 }

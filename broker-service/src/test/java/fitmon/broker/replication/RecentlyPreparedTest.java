@@ -26,6 +26,27 @@ class RecentlyPreparedTest {
     }
 
     @Test
+    void theHashSeesEveryByteAndTheLength() {
+        java.util.Random random = new java.util.Random(7);
+        for (int length : new int[] {0, 1, 7, 8, 9, 31, 64, 1000}) {
+            byte[] bytes = new byte[length];
+            random.nextBytes(bytes);
+            long hash = RecentlyPrepared.hash64(bytes);
+            assertThat(RecentlyPrepared.hash64(bytes.clone())).isEqualTo(hash);
+            for (int i = 0; i < length; i++) {
+                for (int bit = 0; bit < 8; bit++) {
+                    byte[] flipped = bytes.clone();
+                    flipped[i] ^= (byte) (1 << bit);
+                    assertThat(RecentlyPrepared.hash64(flipped)).as("byte %d bit %d of %d", i, bit, length)
+                            .isNotEqualTo(hash);
+                }
+            }
+            assertThat(RecentlyPrepared.hash64(java.util.Arrays.copyOf(bytes, length + 1))).as("a zero appended")
+                    .isNotEqualTo(hash);
+        }
+    }
+
+    @Test
     void itHoldsAtMostItsCapacityAndThenStartsAfresh() {
         RecentlyPrepared prepared = new RecentlyPrepared(100, Runnable::run);
         for (int i = 0; i < 100; i++) {
