@@ -19,7 +19,6 @@ import fitmon.client.http.GatewayClient;
 import fitmon.client.http.GatewayProblemException;
 import fitmon.core.channel.ChannelClass;
 import fitmon.core.crypto.VerificationKey;
-import fitmon.core.event.CanonicalJson;
 import fitmon.core.event.BatchVerdictCache;
 import fitmon.core.event.Event;
 import fitmon.core.event.EventJson;
@@ -51,7 +50,7 @@ public final class ConsoleClient implements AutoCloseable {
     private final ConsoleListener listener;
     private final int n;
     private final int f;
-    private final Voter<VotedEvent> voter;
+    private final Voter<DeliveryFrame> voter;
     private final List<ReplicaLink> links = new ArrayList<>();
     private final Map<String, ChannelFeed> feeds = new ConcurrentHashMap<>();
     private final Set<Integer> disagreeing = ConcurrentHashMap.newKeySet();
@@ -172,52 +171,55 @@ public final class ConsoleClient implements AutoCloseable {
     }
 
     void message(int replica, StompFrame frame) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(frame.body());
-        } catch (RuntimeException e) {
-            status(replica, "protocol-error", "a MESSAGE whose body is not JSON");
-            return;
-        }
         if ("system".equals(frame.header("fitmon-type"))) {
+            JsonNode body;
+            try {
+                body = JSON.readTree(frame.body());
+            } catch (RuntimeException e) {
+                status(replica, "protocol-error", "a MESSAGE whose body is not JSON");
+                return;
+            }
             system(replica, body);
             return;
         }
-        ChannelFeed feed = feeds.get(body.path("tag").asString(""));
-        if (feed == null || !body.path("event").isObject()) {
+        DeliveryFrame delivery;
+        try {
+            delivery = DeliveryFrame.read(JSON, frame.body());
+        } catch (IllegalArgumentException e) {
+            status(replica, "protocol-error", "a MESSAGE whose body is not a JSON object");
             return;
         }
-        long channelSeq = body.path("channelSeq").asLong(-1);
-        Event event;
-        byte[] canonical;
-        try {
-            event = EventJson.fromTree(body.get("event"));
-            canonical = CanonicalJson.envelopeBytes(event);
-        } catch (MalformedEventException e) {
-            // only a faulty replica sends this; its vote counts against it
-            event = null;
-            canonical = body.get("event").toString().getBytes(StandardCharsets.UTF_8);
+        ChannelFeed feed = delivery == null ? null : feeds.get(delivery.tag());
+        if (feed == null) {
+            return;
         }
         VoteKey key;
         if (feed.channelClass.ordered()) {
-            key = VoteKey.ordered(feed.tag, channelSeq);
-        } else if (event != null) {
-            key = VoteKey.unordered(feed.tag, event.probeId(), event.seq());
+            key = VoteKey.ordered(feed.tag, delivery.channelSeq());
+        } else if (delivery.probeId() != null && delivery.seq() > 0) {
+            key = VoteKey.unordered(feed.tag, delivery.probeId(), delivery.seq());
         } else {
-            return;
+            return; // only a faulty replica sends this
         }
-        Instant orderedAt = parseInstant(body.path("orderedAt").asString(null));
-        VotedEvent candidate = event == null ? null : new VotedEvent(feed.tag, feed.channelClass, channelSeq, orderedAt,
-                event, new String(canonical, StandardCharsets.UTF_8), 0, n, Set.of(), SignatureStatus.UNSIGNED);
         synchronized (deliveryLock) {
-            feed.lastFromReplica[replica] = Math.max(feed.lastFromReplica[replica], channelSeq);
-            VoteOutcome<VotedEvent> outcome = voter.offer(replica, key, Digest.sha256(canonical), candidate,
+            feed.lastFromReplica[replica] = Math.max(feed.lastFromReplica[replica], delivery.channelSeq());
+            // hashed as sent: honest replicas send identical canonical bytes; only the winning copy is parsed
+            VoteOutcome<DeliveryFrame> outcome = voter.offer(replica, key, Digest.sha256(delivery.eventJson()), delivery,
                     Voter.threshold(feed.channelClass, f));
-            if (outcome instanceof VoteOutcome.Released<VotedEvent> released && released.value() != null) {
-                VotedEvent value = released.value();
-                VotedEvent voted = new VotedEvent(value.tag(), value.channelClass(), value.channelSeq(), value.orderedAt(),
-                        value.event(), value.eventJson(), released.votes(), n, released.replicasAgreeing(),
-                        signature(feed, value.event()));
+            if (outcome instanceof VoteOutcome.Released<DeliveryFrame> released && released.value() != null) {
+                DeliveryFrame value = released.value();
+                Event event;
+                try {
+                    event = EventJson.parse(value.eventJson());
+                } catch (MalformedEventException e) {
+                    // f+1 replicas sent the same malformed envelope: not possible with at most f faulty ones
+                    status(replica, "protocol-error", "replicas " + released.replicasAgreeing()
+                            + " agreed on an envelope that is not one: " + e.getMessage());
+                    return;
+                }
+                VotedEvent voted = new VotedEvent(feed.tag, feed.channelClass, value.channelSeq(),
+                        parseInstant(value.orderedAt()), event, new String(value.eventJson(), StandardCharsets.UTF_8),
+                        released.votes(), n, released.replicasAgreeing(), signature(feed, event));
                 feed.released(voted, listener::onEvent);
             }
         }
