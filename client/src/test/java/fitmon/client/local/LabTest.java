@@ -203,14 +203,7 @@ class LabTest {
         ChildProcess failing = new ChildProcess("replica-2", List.of("sh", "-c", "echo starting; echo 'disk full'; exit 3"),
                 data.resolve("logs/replica-2.log"));
         failing.start();
-        Thread watcher = new Thread(() -> {
-            try {
-                new ExitWatcher(List.of(replica, failing, probe), () -> stopping, said::add, RestartPolicy.NEVER).watch();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        watcher.start();
+        Thread watcher = watching(List.of(replica, failing, probe), RestartPolicy.NEVER);
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (said.stream().noneMatch(line -> line.startsWith("replica-2"))) {
@@ -244,14 +237,7 @@ class LabTest {
                 data.resolve("logs/replica-2.log"));
         failing.start();
         RestartPolicy twice = new RestartPolicy(2, Duration.ofMinutes(10), Duration.ofMillis(100), Duration.ofSeconds(1));
-        Thread watcher = new Thread(() -> {
-            try {
-                new ExitWatcher(List.of(failing, probe), () -> stopping, said::add, twice).watch();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        watcher.start();
+        Thread watcher = watching(List.of(failing, probe), twice);
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (said.stream().noneMatch(line -> line.contains("not restarted again"))) {
@@ -277,6 +263,19 @@ class LabTest {
         assertThat(Files.readString(failing.log)).as("three runs").contains("started\nstarted\nstarted");
         assertThat(probe.alive()).as("stopped by the lab: stays down").isFalse();
         assertThat(said).noneMatch(line -> line.startsWith("demo-probe started again"));
+    }
+
+    /** An {@link ExitWatcher} over {@code services} on its own thread, until {@code stopping}. */
+    private Thread watching(List<ChildProcess> services, RestartPolicy policy) {
+        Thread watcher = new Thread(() -> {
+            try {
+                new ExitWatcher(services, () -> stopping, said::add, policy).watch();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        watcher.start();
+        return watcher;
     }
 
     private CliRun lab(String... verbAndName) {
