@@ -13,11 +13,14 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -47,6 +50,8 @@ final class Browser implements AutoCloseable {
         options.setBinary(chromium);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1400,1200", "--no-first-run", "--no-default-browser-check");
+        // the page's console (script errors, failed module loads) for the message of a wait that timed out
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver)
                 .usingAnyFreePort().build();
         return new Browser(new ChromeDriver(service, options));
@@ -66,9 +71,30 @@ final class Browser implements AutoCloseable {
 
     /** Waits until the condition gives a non-null, non-false value, and returns it. */
     <T> T await(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, PATIENCE).withMessage(what).pollingEvery(Duration.ofMillis(200))
-                // the page re-renders while we look
-                .ignoring(StaleElementReferenceException.class).until(condition);
+        try {
+            return new WebDriverWait(driver, PATIENCE).withMessage(what).pollingEvery(Duration.ofMillis(200))
+                    // the page re-renders while we look
+                    .ignoring(StaleElementReferenceException.class).until(condition);
+        } catch (TimeoutException e) {
+            throw new TimeoutException(e.getMessage() + "\n" + pageState(), e);
+        }
+    }
+
+    /** Where the page stands, and what its console said: for a wait that timed out. */
+    private String pageState() {
+        StringBuilder state = new StringBuilder();
+        try {
+            state.append("page ").append(driver.getCurrentUrl()).append(", readyState ")
+                    .append(script("return document.readyState")).append(", app ready ")
+                    .append(script("const s = document.getElementById('app-status'); return s ? s.dataset.ready : 'no app-status'"))
+                    .append("; browser console:");
+            for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER).getAll()) {
+                state.append("\n  ").append(entry.getLevel()).append(' ').append(entry.getMessage());
+            }
+        } catch (RuntimeException e) {
+            state.append(" (could not read the page's state: ").append(e.getMessage()).append(')');
+        }
+        return state.toString();
     }
 
     WebElement awaitVisible(String css) {

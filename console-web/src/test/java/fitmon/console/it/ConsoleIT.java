@@ -70,6 +70,7 @@ class ConsoleIT {
     @Order(1)
     void signsInWithAnApiKeyAndObtainsAConsoleToken() {
         browser.open(console.url() + "/");
+        browser.awaitPresent("#app-status[data-ready='true']");
         browser.awaitVisible("#signin-form");
         browser.type("#signin-key-id", admin.keyId());
         browser.type("#signin-secret", "not-the-secret");
