@@ -60,10 +60,9 @@ public final class BenchProbe {
         String ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
         List<Event> events = new ArrayList<>(data.size());
         for (JsonNode d : data) {
-            Event event = new Event(probeId(), tag, nextSeq(), ts, d, null);
-            events.add(batchSigned ? event : EventSigning.sign(event, signer));
+            events.add(new Event(probeId(), tag, nextSeq(), ts, d, null));
         }
-        return batchSigned ? EventSigning.signBatch(events, signer) : events;
+        return batchSigned ? EventSigning.signBatch(events, signer) : EventSigning.signEach(events, signer);
     }
 
     private long nextSeq() throws IOException {

@@ -67,10 +67,6 @@ final class RetentionBudget {
         return totalBytes;
     }
 
-    long maxBytes() {
-        return maxBytes;
-    }
-
     /** Events dropped to keep within the budget since this replica started (local, not agreed). */
     long droppedEvents() {
         return droppedEvents;

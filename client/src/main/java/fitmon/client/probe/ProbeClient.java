@@ -161,22 +161,12 @@ public final class ProbeClient {
                 for (int i = 0; i < data.size(); i++) {
                     events.add(new Event(credentials.probeId(), tag, first + i, ts, data.get(i).deepCopy(), null));
                 }
-                return send(tag, signAll(events));
+                return send(tag, batchSignatures ? EventSigning.signBatch(events, signer)
+                        : EventSigning.signEach(events, signer));
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private List<Event> signAll(List<Event> events) {
-        if (batchSignatures) {
-            return EventSigning.signBatch(events, signer);
-        }
-        List<Event> signed = new ArrayList<>(events.size());
-        for (Event event : events) {
-            signed.add(EventSigning.sign(event, signer));
-        }
-        return signed;
     }
 
     /** The envelope as this probe signs it: JCS bytes of everything but {@code sig}. */

@@ -11,7 +11,7 @@ import java.util.List;
  * in {@code sig.value} covers {@link EventSigning#batchMessage} of the tree's root, the same for
  * every event of the batch.
  *
- * @param size  events in the batch, 1 to {@link #MAX_SIZE}
+ * @param size  events in the batch, 2 to {@link #MAX_SIZE} (one event is signed alone)
  * @param index this event's place in the batch, from 0
  * @param path  base64url SHA-256 hashes, leaf to root
  */

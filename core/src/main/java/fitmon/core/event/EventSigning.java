@@ -28,6 +28,15 @@ public final class EventSigning {
         return event.withSignature(EventSignature.of(signer.algorithm().envelopeName(), signature));
     }
 
+    /** Signs each event alone. */
+    public static List<Event> signEach(List<Event> events, MessageSigner signer) {
+        List<Event> signed = new ArrayList<>(events.size());
+        for (Event event : events) {
+            signed.add(sign(event, signer));
+        }
+        return signed;
+    }
+
     /**
      * Signs {@code events} with one signature over their Merkle root; every event gets the same
      * {@code sig.value} and its own {@code sig.batch}. A batch of one is signed as a single event.
@@ -44,8 +53,9 @@ public final class EventSigning {
         for (Event event : events) {
             leaves.add(MerkleTree.leafHash(CanonicalJson.signingBytes(event)));
         }
-        byte[] signature = signer.sign(batchMessage(events.size(), MerkleTree.root(leaves)));
-        List<List<byte[]>> paths = MerkleTree.paths(leaves);
+        MerkleTree.Tree tree = MerkleTree.build(leaves);
+        byte[] signature = signer.sign(batchMessage(events.size(), tree.root()));
+        List<List<byte[]>> paths = tree.paths();
         String alg = signer.algorithm().envelopeName();
         List<Event> signed = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {

@@ -26,20 +26,15 @@ public final class MerkleTree {
         return sha.digest();
     }
 
-    /** The root over leaf hashes, in order; at least one. */
-    public static byte[] root(List<byte[]> leafHashes) {
-        if (leafHashes.isEmpty()) {
-            throw new IllegalArgumentException("a batch holds at least one event");
-        }
-        return subtreeRoot(leafHashes, 0, leafHashes.size());
+    /** A built tree: its root, and the inclusion path of every leaf in leaf order (leaf to root). */
+    public record Tree(byte[] root, List<List<byte[]>> paths) {
     }
 
     /**
-     * The inclusion path of every leaf, in leaf order: sibling hashes from the leaf up to the root.
-     * One pass over the tree (each inner node hashed once), so signing a batch of n events costs
-     * n - 1 inner hashes and n log n list entries.
+     * The tree over leaf hashes, in order; at least one. One pass (each inner node hashed once), so
+     * signing a batch of n events costs n - 1 inner hashes and n log n path entries.
      */
-    public static List<List<byte[]>> paths(List<byte[]> leafHashes) {
+    public static Tree build(List<byte[]> leafHashes) {
         if (leafHashes.isEmpty()) {
             throw new IllegalArgumentException("a batch holds at least one event");
         }
@@ -47,8 +42,8 @@ public final class MerkleTree {
         for (int i = 0; i < leafHashes.size(); i++) {
             paths.add(new ArrayList<>());
         }
-        rootCollectingPaths(leafHashes, 0, leafHashes.size(), paths);
-        return paths;
+        byte[] root = rootCollectingPaths(leafHashes, 0, leafHashes.size(), paths);
+        return new Tree(root, paths);
     }
 
     /**
@@ -80,15 +75,6 @@ public final class MerkleTree {
             sn >>= 1;
         }
         return sn == 0 ? r : null;
-    }
-
-    private static byte[] subtreeRoot(List<byte[]> leafHashes, int from, int to) {
-        int n = to - from;
-        if (n == 1) {
-            return leafHashes.get(from);
-        }
-        int k = largestPowerOfTwoBelow(n);
-        return node(subtreeRoot(leafHashes, from, from + k), subtreeRoot(leafHashes, from + k, to));
     }
 
     private static byte[] rootCollectingPaths(List<byte[]> leafHashes, int from, int to, List<List<byte[]>> paths) {

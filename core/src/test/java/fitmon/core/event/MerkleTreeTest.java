@@ -36,18 +36,19 @@ class MerkleTreeTest {
 
         List<byte[]> five = leaves(5);
         byte[] left = sha256(1, sha256(1, five.get(0), five.get(1)), sha256(1, five.get(2), five.get(3)));
-        assertThat(MerkleTree.root(five)).isEqualTo(sha256(1, left, five.get(4)));
+        assertThat(MerkleTree.build(five).root()).isEqualTo(sha256(1, left, five.get(4)));
         List<byte[]> three = leaves(3);
-        assertThat(MerkleTree.root(three)).isEqualTo(sha256(1, sha256(1, three.get(0), three.get(1)), three.get(2)));
-        assertThat(MerkleTree.root(leaves(1))).isEqualTo(leaves(1).get(0));
+        assertThat(MerkleTree.build(three).root()).isEqualTo(sha256(1, sha256(1, three.get(0), three.get(1)), three.get(2)));
+        assertThat(MerkleTree.build(leaves(1)).root()).isEqualTo(leaves(1).get(0));
     }
 
     @Test
     void everyLeafsPathLeadsToTheRootAndNoOtherPlaceDoes() {
         for (int size = 1; size <= 40; size++) {
             List<byte[]> leaves = leaves(size);
-            byte[] root = MerkleTree.root(leaves);
-            List<List<byte[]>> paths = MerkleTree.paths(leaves);
+            MerkleTree.Tree tree = MerkleTree.build(leaves);
+            byte[] root = tree.root();
+            List<List<byte[]>> paths = tree.paths();
             int depth = 32 - Integer.numberOfLeadingZeros(size - 1);
             for (int i = 0; i < size; i++) {
                 List<byte[]> path = paths.get(i);
@@ -70,7 +71,7 @@ class MerkleTreeTest {
     @Test
     void aPathOfTheWrongShapeLeadsNowhere() {
         List<byte[]> leaves = leaves(6);
-        List<byte[]> path = MerkleTree.paths(leaves).get(4);
+        List<byte[]> path = MerkleTree.build(leaves).paths().get(4);
         byte[] leaf = leaves.get(4);
 
         assertThat(MerkleTree.rootFromPath(leaf, 6, 6, path)).isNull();
@@ -83,13 +84,12 @@ class MerkleTreeTest {
         shortHash.set(0, new byte[31]);
         assertThat(MerkleTree.rootFromPath(leaf, 4, 6, shortHash)).isNull();
         // another size changes the shape: the same path no longer leads to the root
-        assertThat(MerkleTree.rootFromPath(leaf, 4, 5, path)).isNotEqualTo(MerkleTree.root(leaves));
-        assertThat(MerkleTree.rootFromPath(leaf, 4, 8, path)).isNotEqualTo(MerkleTree.root(leaves));
+        assertThat(MerkleTree.rootFromPath(leaf, 4, 5, path)).isNotEqualTo(MerkleTree.build(leaves).root());
+        assertThat(MerkleTree.rootFromPath(leaf, 4, 8, path)).isNotEqualTo(MerkleTree.build(leaves).root());
     }
 
     @Test
     void anEmptyTreeHasNoRoot() {
-        assertThatThrownBy(() -> MerkleTree.root(List.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MerkleTree.paths(List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MerkleTree.build(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }
