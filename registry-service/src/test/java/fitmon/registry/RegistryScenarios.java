@@ -462,6 +462,41 @@ abstract class RegistryScenarios {
     }
 
     @Test
+    void issuedGatewayCertificatesAreListedAndRevocableLikeProbes() throws Exception {
+        KeyPair keys = Csrs.ed25519();
+        X509Certificate issued = certificate(created(http.post("/internal/v1/gateway-certificates", null,
+                "{\"name\":\"gateway-rev\",\"publicKey\":\"" + Base64.getEncoder().encodeToString(keys.getPublic().getEncoded())
+                        + "\"}")).get("certificate").asString());
+        String serial = issued.getSerialNumber().toString(16);
+
+        JsonNode listed = ok(http.get("/api/v1/gateway-certificates", ADMIN)).get("gatewayCertificates");
+        JsonNode entry = null;
+        for (JsonNode certificate : listed) {
+            if (certificate.get("serial").asString().equals(serial)) {
+                entry = certificate;
+            }
+        }
+        assertThat(entry).as("listed: " + listed).isNotNull();
+        assertThat(entry.get("gateway").asString()).isEqualTo("gateway-rev");
+        assertThat(Instant.parse(entry.get("notAfter").asString())).isEqualTo(issued.getNotAfter().toInstant());
+        assertThat(entry.get("revokedAt").isNull()).isTrue();
+
+        JsonNode revoked = ok(http.post("/api/v1/certificates/" + serial + "/revoke", ADMIN, null));
+        assertThat(revoked.get("kind").asString()).isEqualTo("GATEWAY");
+        assertThat(revoked.get("gateway").asString()).isEqualTo("gateway-rev");
+        String revokedAt = revoked.get("revokedAt").asString();
+        assertThat(ok(http.post("/api/v1/certificates/" + serial + "/revoke", ADMIN, null)).get("revokedAt").asString())
+                .as("revoking again keeps the first time").isEqualTo(revokedAt);
+        // what the gateways order into the replicas: the serial as a GATEWAY certificate
+        assertThat(ok(http.get("/internal/v1/certificates/revoked", null)).get("revoked").toString())
+                .contains("{\"serial\":\"" + serial + "\",\"gateway\":\"gateway-rev\",\"revokedAt\":\"" + revokedAt
+                        + "\",\"kind\":\"GATEWAY\",\"notAfter\":\"");
+        assertThat(ok(http.get("/api/v1/certificates/revoked", ADMIN)).get("revoked").toString()).contains(serial);
+        assertThat(ok(http.get("/api/v1/gateway-certificates", ADMIN)).toString()).contains(revokedAt);
+        expectProblem(http.get("/api/v1/gateway-certificates", "console-none"), 403, "FORBIDDEN");
+    }
+
+    @Test
     void gatewayCertificatesAreIssuedForEd25519KeysOnly() throws Exception {
         KeyPair keys = Csrs.ed25519();
         JsonNode issued = created(http.post("/internal/v1/gateway-certificates", null,
@@ -525,6 +560,25 @@ abstract class RegistryScenarios {
         expectProblem(http.post("/api/v1/tokens", "ghost", null), 403, "FORBIDDEN");
     }
 
+    @Test
+    void aGatewayGetsAReadTokenForEveryChannelWithTheServiceTokenOnly() throws Exception {
+        JsonNode issued = created(http.post("/internal/v1/read-tokens", null, "{\"name\":\"gateway-7\"}"));
+        SignedJWT jwt = SignedJWT.parse(issued.get("token").asString());
+        ECKey key = (ECKey) JWKSet.parse(http.raw("GET", "/api/v1/tokens/jwks.json", null, Map.of(), null, null).body())
+                .getKeyByKeyId(jwt.getHeader().getKeyID());
+        assertThat(jwt.verify(new ECDSAVerifier(key))).isTrue();
+        JWTClaimsSet claims = jwt.getJWTClaimsSet();
+        assertThat(claims.getSubject()).isEqualTo("gateway/gateway-7");
+        assertThat(claims.getStringClaim("kind")).isEqualTo("GATEWAY");
+        assertThat(claims.getStringListClaim("subscribe")).containsExactly("*");
+        assertThat(Instant.parse(issued.get("expiresAt").asString())).isEqualTo(claims.getExpirationTime().toInstant());
+
+        expectProblem(http.raw("POST", "/internal/v1/read-tokens", "{\"name\":\"g\"}".getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "application/json"), null, null), 401, "SERVICE_UNAUTHENTICATED");
+        expectProblem(http.post("/internal/v1/read-tokens", null, "{\"name\":\"a/b\"}"), 400, "VALIDATION_FAILED");
+        expectProblem(http.post("/internal/v1/read-tokens", null, "{}"), 400, "VALIDATION_FAILED");
+    }
+
     // ---- malformed input ----------------------------------------------------------------------
 
     @Test
@@ -534,6 +588,7 @@ abstract class RegistryScenarios {
                 "/api/v1/enrollments/x", "/api/v1/enrollments/x/approve", "/api/v1/enrollments/x/reject",
                 "/api/v1/certificates/x/revoke", "/api/v1/certificates/revoked", "/api/v1/roles", "/api/v1/groups",
                 "/api/v1/tokens", "/api/v1/nothing-here", "/internal/v1/api-keys/x", "/internal/v1/gateway-certificates",
+                "/internal/v1/read-tokens", "/api/v1/gateway-certificates",
                 "/internal/v1/certificates/99999999999999999999999999999999999999999999999999999999999999999999",
                 "/api/v1/principals/" + "x".repeat(300), "/api/v1/enrollments?status=", "/api/v1/principals/%C3%A9t%C3%A9");
         List<String> bodies = List.of("", "{", "[]", "null", "42", "\"text\"", "{\"name\":5,\"kind\":[]}",

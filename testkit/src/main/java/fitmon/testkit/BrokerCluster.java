@@ -11,11 +11,13 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,10 +25,17 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * n broker-service replicas in separate JVMs on free loopback ports, with HTTP access to each
  * replica's read API. Every process it starts is stopped by {@link #close()}.
+ *
+ * <p>The read API wants a console token. Unless the replicas are given the JWKS of a registry
+ * ({@code --fitmon.broker.delivery.jwks-url}), the cluster serves its own
+ * ({@link ConsoleTokenFixture}) and reads with a token of it; with a registry, whoever starts the
+ * cluster says where read tokens come from ({@link #readTokens(Supplier)}).
  */
 public final class BrokerCluster implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final String JWKS_URL = "fitmon.broker.delivery.jwks-url";
 
     private final int f;
     private final List<Integer> replicaPorts = new ArrayList<>();
@@ -37,6 +46,8 @@ public final class BrokerCluster implements AutoCloseable {
     private final List<List<String>> replicaArguments = new ArrayList<>();
     private final Path logDirectory;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ConsoleTokenFixture ownTokens;
+    private volatile Supplier<String> readTokens;
 
     public BrokerCluster(int f, byte[] caPublicKeySpki, Path logDirectory) throws IOException {
         this(f, caPublicKeySpki, logDirectory, List.of());
@@ -79,6 +90,15 @@ public final class BrokerCluster implements AutoCloseable {
                 "--fitmon.broker.ordering-timeout=1s",
                 "--logging.level.bftsmart=WARN"));
         common.addAll(extraArguments);
+        if (extraArguments.stream().anyMatch(a -> a.startsWith("--" + JWKS_URL + "="))) {
+            ownTokens = null;
+            readTokens = () -> null;
+        } else {
+            ownTokens = ConsoleTokenFixture.start();
+            common.add("--" + JWKS_URL + "=" + ownTokens.jwksUrl());
+            String token = ownTokens.token("testkit-reader", List.of("*"), Instant.now().plus(Duration.ofDays(1)));
+            readTokens = () -> token;
+        }
         for (int i = 0; i < n; i++) {
             this.replicaArguments.add(List.copyOf(replicaArguments.getOrDefault(i, List.of())));
             replicas.add(process(i, privateKeyFiles.get(i), publicKeyFiles, FreePorts.single()));
@@ -174,11 +194,24 @@ public final class BrokerCluster implements AutoCloseable {
     }
 
     /** GET on a replica's read API; the parsed body, or null when the replica does not answer. */
+    /** Where the console tokens for {@link #get} and {@link #raw} come from (null: read without one). */
+    public void readTokens(Supplier<String> tokens) {
+        this.readTokens = tokens;
+    }
+
+    private HttpRequest readRequest(int replica, String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + replicas.get(replica).httpPort() + path)).timeout(Duration.ofSeconds(10));
+        String token = readTokens.get();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request.GET().build();
+    }
+
     public JsonNode get(int replica, String path) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + replicas.get(replica).httpPort() + path))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(readRequest(replica, path), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return null;
             }
@@ -193,8 +226,7 @@ public final class BrokerCluster implements AutoCloseable {
 
     /** Status code and body of a GET, for error checks. */
     public HttpResponse<String> raw(int replica, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicas.get(replica).httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(readRequest(replica, path), HttpResponse.BodyHandlers.ofString());
     }
 
     public JsonNode replicaStatus(int replica) {
@@ -288,6 +320,9 @@ public final class BrokerCluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (ownTokens != null) {
+            ownTokens.close();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -32,6 +33,8 @@ public final class FitmonSuite implements AutoCloseable {
     private final String serviceToken = UUID.randomUUID().toString();
     private ServiceProcess registry;
     private BrokerCluster brokers;
+    private String readToken;
+    private Instant readTokenAt;
     private ServiceProcess gateway;
     private SignedHttp.ApiKey adminKey;
 
@@ -84,6 +87,7 @@ public final class FitmonSuite implements AutoCloseable {
         List<String> allBrokerArguments = new ArrayList<>(brokerArguments);
         allBrokerArguments.add("--fitmon.broker.delivery.jwks-url=" + registryUrl() + "/api/v1/tokens/jwks.json");
         brokers = new BrokerCluster(f, caPublicKey, directory.resolve("brokers"), allBrokerArguments, replicaArguments);
+        brokers.readTokens(this::readToken);
         brokers.startAll();
 
         List<String> replicaUrls = new ArrayList<>();
@@ -140,6 +144,35 @@ public final class FitmonSuite implements AutoCloseable {
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A console token for every channel, as the registry gives the gateway one (valid 15 minutes:
+     * a new one is asked for after 10).
+     */
+    public synchronized String readToken() {
+        if (readToken != null && Instant.now().isBefore(readTokenAt.plus(Duration.ofMinutes(10)))) {
+            return readToken;
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl() + "/internal/v1/read-tokens"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .header("X-Fitmon-Service-Token", serviceToken)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"testkit\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("the registry refused a read token: " + response.statusCode() + " "
+                        + response.body());
+            }
+            readToken = JSON.readTree(response.body()).get("token").asString();
+            readTokenAt = Instant.now();
+            return readToken;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public String registryUrl() {

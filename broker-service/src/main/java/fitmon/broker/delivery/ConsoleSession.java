@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import fitmon.broker.access.ConsoleIdentity;
+import fitmon.broker.access.TokenRefusedException;
 import fitmon.broker.state.LoggedEvent;
 import fitmon.core.channel.TagSyntax;
 import fitmon.core.stomp.StompCodec;
@@ -118,7 +120,12 @@ final class ConsoleSession {
             throw new DeliveryException(DeliveryError.UNSUPPORTED_VERSION,
                     "this replica speaks STOMP 1.2 only; accept-version was " + versions);
         }
-        identity = hub.tokens().verify(frame.header("token"));
+        try {
+            identity = hub.tokens().verify(frame.header("token"), "CONNECT needs a 'token' header with");
+        } catch (TokenRefusedException e) {
+            throw new DeliveryException(e.expired() ? DeliveryError.TOKEN_EXPIRED : DeliveryError.UNAUTHENTICATED,
+                    e.getMessage());
+        }
         hub.admitConnected(this);
         if (!state.compareAndSet(State.AWAITING_CONNECT, State.CONNECTED)) {
             return;

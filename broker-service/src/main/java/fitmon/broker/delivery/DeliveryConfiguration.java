@@ -2,6 +2,7 @@ package fitmon.broker.delivery;
 
 import java.time.Clock;
 
+import fitmon.broker.access.ConsoleTokens;
 import fitmon.broker.lab.LabSetting;
 import fitmon.broker.lab.LabSwitches;
 import fitmon.broker.lab.Misbehaviour;
@@ -25,9 +26,15 @@ class DeliveryConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryConfiguration.class);
 
+    /** Console tokens, checked by {@code /ws} and the read API alike. */
+    @Bean
+    ConsoleTokens consoleTokens(DeliveryProperties properties) {
+        return new ConsoleTokens(properties.jwksUrl());
+    }
+
     @Bean(destroyMethod = "close")
     DeliveryHub deliveryHub(BrokerReplicaProperties replica, DeliveryProperties properties, ReplicatedBroker broker,
-                            MeterRegistry registry, LabSwitches lab) {
+                            MeterRegistry registry, LabSwitches lab, ConsoleTokens tokens) {
         LabSwitches deliveries = lab;
         if (properties.faultInjection().enabled()) {
             if (!Boolean.getBoolean(DeliveryProperties.FaultInjection.ALLOW_PROPERTY)) {
@@ -39,7 +46,7 @@ class DeliveryConfiguration {
                     replica.replicaId());
             deliveries = LabSwitches.fixed(replica.replicaId(), new LabSetting(Misbehaviour.ALTER, null));
         }
-        DeliveryHub hub = new DeliveryHub(replica.replicaId(), broker, new ConsoleTokens(properties.jwksUrl()),
+        DeliveryHub hub = new DeliveryHub(replica.replicaId(), broker, tokens,
                 properties, registry, Clock.systemUTC(), deliveries);
         broker.setListener(hub);
         return hub;

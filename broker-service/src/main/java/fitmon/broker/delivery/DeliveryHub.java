@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import fitmon.broker.access.ConsoleTokens;
 import fitmon.broker.lab.LabSwitches;
 import fitmon.broker.replication.ReplicatedBroker;
 import fitmon.broker.state.ChannelView;

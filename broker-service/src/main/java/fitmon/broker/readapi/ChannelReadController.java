@@ -4,23 +4,27 @@ import static fitmon.broker.problem.ReplicaProblems.problem;
 
 import java.util.List;
 
+import fitmon.broker.access.ConsoleIdentity;
 import fitmon.broker.lab.LabSwitches;
 import fitmon.broker.lab.Misbehaviour;
 import fitmon.broker.replication.BrokerReplicaProperties;
 import fitmon.broker.replication.ReplicatedBroker;
 import fitmon.broker.state.ChannelView;
 import fitmon.broker.state.LoggedEvent;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Read-only views of this replica's channels and logs; changes go through the gateway and ordering.
- * Open to anyone who reaches the replica's port, so what one request may cost is bounded: a page
+ * Every request needs a console token ({@link ReadAccess}) and sees only the channels it allows.
+ * What one request may cost is bounded: a page
  * of events holds at most {@value #MAX_PAGE} events and {@value #MAX_PAGE_BYTES} bytes of envelopes
  * (always at least one event), and {@code nextFromSeq} says where the next page starts.
  */
@@ -37,20 +41,27 @@ class ChannelReadController {
     private final ReplicatedBroker broker;
     private final int replicaId;
     private final LabSwitches lab;
+    private final ReadAccess access;
 
-    ChannelReadController(ReplicatedBroker broker, BrokerReplicaProperties properties, LabSwitches lab) {
+    ChannelReadController(ReplicatedBroker broker, BrokerReplicaProperties properties, LabSwitches lab,
+                          ReadAccess access) {
         this.broker = broker;
         this.replicaId = properties.replicaId();
         this.lab = lab;
+        this.access = access;
     }
 
     @GetMapping
-    List<ChannelResponse> channels() {
-        return broker.read(sm -> sm.channels().stream().map(this::response).toList());
+    List<ChannelResponse> channels(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+        ConsoleIdentity reader = access.require(authorization);
+        return broker.read(sm -> sm.channels().stream().filter(c -> reader.maySubscribe(c.tag()))
+                .map(this::response).toList());
     }
 
     @GetMapping("/{tag}")
-    ChannelResponse channel(@PathVariable String tag) {
+    ChannelResponse channel(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                            @PathVariable String tag) {
+        ReadAccess.requireChannel(access.require(authorization), tag);
         return response(find(tag));
     }
 
@@ -60,9 +71,11 @@ class ChannelReadController {
     }
 
     @GetMapping("/{tag}/events")
-    EventPageResponse events(@PathVariable String tag,
+    EventPageResponse events(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                             @PathVariable String tag,
                              @RequestParam(defaultValue = "1") long fromSeq,
                              @RequestParam(defaultValue = "100") int limit) {
+        ReadAccess.requireChannel(access.require(authorization), tag);
         if (fromSeq < 0) {
             throw problem(HttpStatus.BAD_REQUEST, "INVALID_FROM_SEQ", "Invalid fromSeq", "fromSeq must be 0 or more");
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import fitmon.broker.access.ConsoleTokens;
 import fitmon.broker.lab.LabSetting;
 import fitmon.broker.lab.LabSwitches;
 import fitmon.broker.lab.Misbehaviour;
@@ -36,6 +37,7 @@ import fitmon.core.event.EventJson;
 import fitmon.core.stomp.StompCodec;
 import fitmon.core.stomp.StompFrame;
 import fitmon.replication.OrderContext;
+import fitmon.testkit.ConsoleTokenFixture;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;

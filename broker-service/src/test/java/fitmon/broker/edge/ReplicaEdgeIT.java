@@ -16,10 +16,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import fitmon.broker.delivery.ConsoleTokenFixture;
 import fitmon.core.pki.CertificateAuthority;
 import fitmon.core.stomp.StompFrame;
 import fitmon.testkit.BrokerCluster;
+import fitmon.testkit.ConsoleTokenFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +53,7 @@ class ReplicaEdgeIT {
                         "--fitmon.broker.delivery.max-sessions=" + MAX_SESSIONS,
                         "--fitmon.broker.delivery.max-pending-connects=" + MAX_PENDING,
                         "--fitmon.broker.delivery.connect-timeout=3s"));
+        cluster.readTokens(() -> tokens.token("reader", List.of("*"), Instant.now().plusSeconds(300)));
         cluster.replica(0).start();
         BrokerCluster.await("replica 0 to serve HTTP", Duration.ofSeconds(90),
                 () -> cluster.get(0, "/actuator/health/liveness") != null);
@@ -169,6 +170,27 @@ class ReplicaEdgeIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{")).header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertProblem(post, 405, "METHOD_NOT_ALLOWED");
+    }
+
+    @Test
+    void channelReadsNeedAConsoleTokenThatAllowsTheChannel() throws Exception {
+        for (String path : List.of("/api/v1/channels", "/api/v1/channels/host.cpu", "/api/v1/channels/host.cpu/events")) {
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(cluster.httpUrl(0) + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertProblem(anonymous, 401, "UNAUTHENTICATED");
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Bearer");
+        }
+        String netOnly = tokens.token("net-console", List.of("net.*"), Instant.now().plusSeconds(300));
+        HttpResponse<String> forbidden = http.send(HttpRequest.newBuilder(
+                        URI.create(cluster.httpUrl(0) + "/api/v1/channels/host.cpu/events"))
+                .header("Authorization", "Bearer " + netOnly).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(forbidden, 403, "FORBIDDEN");
+        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(cluster.httpUrl(0) + "/api/v1/channels"))
+                .header("Authorization", "Bearer " + netOnly).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        // the replica's status stays public, as its health does: it holds no channel or event
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(cluster.httpUrl(0) + "/api/v1/replica")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }
 
     private void expectProblem(String path, int status, String code) throws Exception {

@@ -1,12 +1,15 @@
 package fitmon.broker.readapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import fitmon.broker.access.ConsoleTokens;
 import fitmon.broker.lab.LabSwitches;
 import fitmon.broker.replication.BrokerMetrics;
 import fitmon.broker.replication.BrokerReplicaProperties;
@@ -23,14 +26,37 @@ import fitmon.core.command.CommandResult;
 import fitmon.core.command.RegisterProbe;
 import fitmon.core.command.ResultCodec;
 import fitmon.replication.OrderContext;
+import fitmon.testkit.ConsoleTokenFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.ErrorResponseException;
 
-/** The event pages of the read API, against a real state machine behind the replica shell. */
+/**
+ * The read API against a real state machine behind the replica shell, with real console tokens
+ * checked against a JWKS served over HTTP.
+ */
 class ChannelReadControllerTest {
 
     private static final String TAG = "host.logs";
+
+    private static ConsoleTokenFixture tokens;
+
+    @BeforeAll
+    static void tokens() throws Exception {
+        tokens = new ConsoleTokenFixture();
+    }
+
+    @AfterAll
+    static void stopTokens() {
+        tokens.close();
+    }
+
+    private static String bearer(String subject, String... patterns) {
+        return "Bearer " + tokens.token(subject, List.of(patterns), Instant.now().plusSeconds(600));
+    }
 
     private final BrokerStateMachine sm = new BrokerStateMachine(StateFixture.config());
     private final ReplicatedBroker broker = new ReplicatedBroker(sm, new PrecomputedVerdicts(16),
@@ -40,7 +66,7 @@ class ChannelReadControllerTest {
             Duration.ofSeconds(2), null, null, false,
             new BrokerReplicaProperties.Limits(65536, 1000, 10000, 1_000_000, 1L << 30, 64L << 20),
             new BrokerReplicaProperties.Keys(null, null), Duration.ofSeconds(30), null, DataSize.ofMegabytes(64), true),
-            LabSwitches.honest(0));
+            LabSwitches.honest(0), new ReadAccess(new ConsoleTokens(tokens.jwksUrl())));
     private final SigningProbe probe = SigningProbe.ed25519("web-01");
     private final AtomicLong consensusIds = new AtomicLong();
 
@@ -59,7 +85,8 @@ class ChannelReadControllerTest {
             ordered(StateFixture.publish(TAG, probe.signedBytesOfAbout(TAG, seq, 60_000)));
         }
 
-        EventPageResponse first = controller.events(TAG, 1, ChannelReadController.MAX_PAGE);
+        String reader = bearer("reader", "host.*");
+        EventPageResponse first = controller.events(reader, TAG, 1, ChannelReadController.MAX_PAGE);
         assertThat(first.events()).hasSizeBetween(1, events - 1);
         assertThat(first.events().stream().mapToLong(e -> e.event().length()).sum())
                 .isLessThanOrEqualTo(ChannelReadController.MAX_PAGE_BYTES);
@@ -68,7 +95,7 @@ class ChannelReadControllerTest {
         List<Long> seen = new ArrayList<>();
         long from = 1;
         while (true) {
-            EventPageResponse page = controller.events(TAG, from, ChannelReadController.MAX_PAGE);
+            EventPageResponse page = controller.events(reader, TAG, from, ChannelReadController.MAX_PAGE);
             if (page.events().isEmpty()) {
                 break;
             }
@@ -76,5 +103,40 @@ class ChannelReadControllerTest {
             from = page.nextFromSeq();
         }
         assertThat(seen).hasSize(events).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void readersSeeOnlyTheChannelsTheirTokenAllowsAndNothingWithoutOne() {
+        ordered(StateFixture.channel(TAG, ChannelClass.BFT, 10, 10, new ChannelRetention(1000, 1L << 20)));
+        ordered(StateFixture.channel("net.flows", ChannelClass.BFT, 10, 10, new ChannelRetention(1000, 1L << 20)));
+
+        assertThat(controller.channels(bearer("all", "*"))).extracting(ChannelResponse::tag)
+                .containsExactlyInAnyOrder(TAG, "net.flows");
+        assertThat(controller.channels(bearer("hosts", "host.*"))).extracting(ChannelResponse::tag).containsExactly(TAG);
+        assertThat(controller.channel(bearer("hosts", "host.*"), TAG).tag()).isEqualTo(TAG);
+        assertThat(controller.events(bearer("hosts", "host.*"), TAG, 1, 10).events()).isEmpty();
+
+        refused(() -> controller.channel(bearer("hosts", "host.*"), "net.flows"), 403, "FORBIDDEN");
+        refused(() -> controller.events(bearer("hosts", "host.*"), "net.flows", 1, 10), 403, "FORBIDDEN");
+        // whether a channel exists is not told to who may not read it
+        refused(() -> controller.channel(bearer("hosts", "host.*"), "net.nothing"), 403, "FORBIDDEN");
+
+        refused(() -> controller.channels(null), 401, "UNAUTHENTICATED");
+        refused(() -> controller.channels("Basic dXNlcjpwdw=="), 401, "UNAUTHENTICATED");
+        refused(() -> controller.channels("Bearer not.a.jwt"), 401, "UNAUTHENTICATED");
+        refused(() -> controller.events("Bearer " + ConsoleTokenFixture.token("someone-else", "r", List.of("*"),
+                Instant.now().plusSeconds(600), tokens.key()), TAG, 1, 10), 401, "UNAUTHENTICATED");
+        refused(() -> controller.events("Bearer " + tokens.token("r", List.of("*"), Instant.now().minusSeconds(600)),
+                TAG, 1, 10), 401, "TOKEN_EXPIRED");
+    }
+
+    private static void refused(Runnable read, int status, String code) {
+        assertThatThrownBy(read::run).isInstanceOfSatisfying(ErrorResponseException.class, e -> {
+            assertThat(e.getStatusCode().value()).isEqualTo(status);
+            assertThat(e.getBody().getProperties()).containsEntry("code", code);
+            if (status == 401) {
+                assertThat(e.getHeaders().getFirst("WWW-Authenticate")).startsWith("Bearer");
+            }
+        });
     }
 }

@@ -36,10 +36,12 @@ public class ReplicaReader {
     }
 
     private final ClusterProperties cluster;
+    private final ReplicaReadToken token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public ReplicaReader(ClusterProperties cluster) {
+    public ReplicaReader(ClusterProperties cluster, ReplicaReadToken token) {
         this.cluster = cluster;
+        this.token = token;
     }
 
     public Voted read(String pathAndQuery) {
@@ -81,13 +83,14 @@ public class ReplicaReader {
      */
     private Voted attempt(String pathAndQuery, Function<JsonNode, JsonNode> comparable, boolean last) {
         List<String> urls = cluster.replicaUrls();
+        String bearer = token.token();
         java.util.concurrent.BlockingQueue<java.util.Optional<Voted>> arrived =
                 new java.util.concurrent.LinkedBlockingQueue<>();
         for (String base : urls) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + pathAndQuery))
-                    .timeout(Duration.ofSeconds(3)).GET().build();
+                    .header("Authorization", "Bearer " + bearer).timeout(Duration.ofSeconds(3)).GET().build();
             http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                    .thenApply(ReplicaReader::toVoted)
+                    .thenApply(response -> toVoted(response, bearer))
                     .exceptionally(failure -> null)
                     .thenAccept(voted -> arrived.add(java.util.Optional.ofNullable(voted)));
         }
@@ -150,7 +153,12 @@ public class ReplicaReader {
         return answers.get(leading);
     }
 
-    private static Voted toVoted(HttpResponse<byte[]> response) {
+    /** A replica's answer; a refused token counts as no answer, and the next read gets a new one. */
+    private Voted toVoted(HttpResponse<byte[]> response, String bearer) {
+        if (response.statusCode() == 401) {
+            token.refused(bearer);
+            return null;
+        }
         if (response.statusCode() == 200) {
             return new Voted(200, JSON.readTree(response.body()));
         }

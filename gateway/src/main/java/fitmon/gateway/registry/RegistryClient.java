@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Calls to the registry service, authenticated by the service token. */
@@ -62,6 +64,19 @@ public class RegistryClient {
         requireSuccess(response, "gateway certificate request");
         String pem = JSON.readTree(response.getBody()).path("certificate").asString();
         return PemCertificates.der(pem);
+    }
+
+    /** A console token for reading every channel on the replicas' read API. */
+    public ReadToken readToken(String gatewayName) {
+        ResponseEntity<byte[]> response = call(HttpMethod.POST, "/internal/v1/read-tokens",
+                JSON.writeValueAsBytes(Map.of("name", gatewayName)));
+        requireSuccess(response, "read token request");
+        JsonNode body = JSON.readTree(response.getBody());
+        return new ReadToken(body.path("token").asString(), Instant.parse(body.path("expiresAt").asString()));
+    }
+
+    /** A console token and when it expires. */
+    public record ReadToken(String token, Instant expiresAt) {
     }
 
     /** The registry's unexpired revoked certificates: JSON {@code {"revoked":[{serial, kind, notAfter, ...}]}}. */

@@ -13,15 +13,41 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
 import fitmon.gateway.ordering.ClusterProperties;
+import fitmon.gateway.registry.RegistryClient;
+import fitmon.gateway.registry.RegistryProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The read vote against four stand-in replicas on loopback that answer what each test tells them. */
+/**
+ * The read vote against four stand-in replicas on loopback that answer what each test tells them,
+ * with read tokens from a stand-in registry.
+ */
 class ReplicaReaderTest {
 
     private final List<HttpServer> replicas = new ArrayList<>();
     private final List<AtomicReference<String>> bodies = new ArrayList<>();
     private final AtomicInteger reads = new AtomicInteger();
+    private final AtomicInteger tokensIssued = new AtomicInteger();
+    /** The token the replicas accept; null accepts any. */
+    private final AtomicReference<String> accepted = new AtomicReference<>();
+    private final List<String> bearers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private HttpServer registry;
+
+    private ReplicaReadToken readTokens() throws IOException {
+        registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        registry.createContext("/internal/v1/read-tokens", exchange -> {
+            byte[] bytes = ("{\"token\":\"token-" + tokensIssued.incrementAndGet()
+                    + "\",\"expiresAt\":\"" + java.time.Instant.now().plusSeconds(900) + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(201, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        registry.start();
+        RegistryClient client = new RegistryClient(new RegistryProperties("http://127.0.0.1:" + registry.getAddress().getPort(),
+                "service-token", null, Duration.ofSeconds(5), Duration.ofSeconds(5), 100, Duration.ofSeconds(10), 100));
+        return new ReplicaReadToken(client, "gateway-1", java.time.Clock.systemUTC());
+    }
 
     private ReplicaReader reader(String... initial) throws IOException {
         List<String> urls = new ArrayList<>();
@@ -31,6 +57,13 @@ class ReplicaReaderTest {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/", exchange -> {
                 reads.incrementAndGet();
+                String bearer = exchange.getRequestHeaders().getFirst("Authorization");
+                bearers.add(bearer);
+                if (accepted.get() != null && !("Bearer " + accepted.get()).equals(bearer)) {
+                    exchange.sendResponseHeaders(401, -1);
+                    exchange.close();
+                    return;
+                }
                 byte[] bytes = answer.get().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, bytes.length);
@@ -44,12 +77,29 @@ class ReplicaReaderTest {
             peers.add("127.0.0.1:" + (20000 + peers.size()));
         }
         return new ReplicaReader(new ClusterProperties(1, peers, urls, List.of(), Duration.ofSeconds(2), 1000, 4,
-                Duration.ofSeconds(30), "gateway-1", Duration.ofSeconds(10), Duration.ofSeconds(5)));
+                Duration.ofSeconds(30), "gateway-1", Duration.ofSeconds(10), Duration.ofSeconds(5)), readTokens());
     }
 
     @AfterEach
     void stop() {
         replicas.forEach(server -> server.stop(0));
+        if (registry != null) {
+            registry.stop(0);
+        }
+    }
+
+    @Test
+    void everyReadCarriesTheRegistrysTokenAndARefusedTokenIsReplaced() throws IOException {
+        ReplicaReader reader = reader("[\"a\"]", "[\"a\"]", "[\"a\"]", "[\"a\"]");
+        reader.read("/api/v1/channels");
+        reader.read("/api/v1/channels");
+        assertThat(bearers).hasSize(8).containsOnly("Bearer token-1");
+        assertThat(tokensIssued.get()).as("one token serves many reads").isEqualTo(1);
+
+        // the replicas now want another token (the registry's signing key changed, say)
+        accepted.set("token-2");
+        assertThat(reader.read("/api/v1/channels").body().toString()).isEqualTo("[\"a\"]");
+        assertThat(tokensIssued.get()).isEqualTo(2);
     }
 
     @Test

@@ -12,16 +12,21 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The CA certificate (public), certificate revocation and the list of revoked certificates. */
+/**
+ * The CA certificate (public), the gateway certificates it issued, certificate revocation (probes'
+ * and gateways') and the list of revoked certificates.
+ */
 @RestController
 public class CertificateController {
 
     private final FitmonCa ca;
-    private final CertificateRepository certificates;
+    private final GatewayCertificateRepository gateways;
+    private final RevokedCertificates revocations;
 
-    public CertificateController(FitmonCa ca, CertificateRepository certificates) {
+    public CertificateController(FitmonCa ca, GatewayCertificateRepository gateways, RevokedCertificates revocations) {
         this.ca = ca;
-        this.certificates = certificates;
+        this.gateways = gateways;
+        this.revocations = revocations;
     }
 
     @GetMapping("/api/v1/ca")
@@ -32,27 +37,28 @@ public class CertificateController {
     @RequiresAdmin
     @PostMapping("/api/v1/certificates/{serial}/revoke")
     public Map<String, Object> revoke(@PathVariable String serial) {
-        String canonical = CertificateRepository.normalize(serial).orElseThrow(() -> notFound(serial));
-        certificates.find(canonical).orElseThrow(() -> notFound(serial));
-        certificates.revoke(canonical, Times.now());
-        return revokedView(certificates.find(canonical).orElseThrow(() -> notFound(serial)));
+        return revocations.revoke(serial, Times.now()).orElseThrow(() -> notFound(serial));
     }
 
     @RequiresAdmin
     @GetMapping("/api/v1/certificates/revoked")
     public Map<String, List<Map<String, Object>>> revoked() {
-        return Map.of("revoked", certificates.revoked().stream().map(CertificateController::revokedView).toList());
+        return Map.of("revoked", revocations.all());
     }
 
-    public static Map<String, Object> revokedView(IssuedCertificate certificate) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("serial", certificate.serial());
-        view.put("probeId", certificate.probeId());
-        view.put("revokedAt", Times.text(certificate.revokedAt()));
-        // what the gateway orders into the replicas' revoked set: every certificate in this table is a probe's
-        view.put("kind", "PROBE");
-        view.put("notAfter", Times.text(certificate.notAfter()));
-        return view;
+    /** Unexpired gateway certificates, newest first: a gateway gets a new one at every start. */
+    @RequiresAdmin
+    @GetMapping("/api/v1/gateway-certificates")
+    public Map<String, List<Map<String, Object>>> gatewayCertificates() {
+        return Map.of("gatewayCertificates", gateways.unexpired(Times.now()).stream().map(c -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("serial", c.serial());
+            view.put("gateway", c.gatewayName());
+            view.put("issuedAt", Times.text(c.issuedAt()));
+            view.put("notAfter", Times.text(c.notAfter()));
+            view.put("revokedAt", c.revoked() ? Times.text(c.revokedAt()) : null);
+            return view;
+        }).toList());
     }
 
     public static ApiProblem notFound(String serial) {

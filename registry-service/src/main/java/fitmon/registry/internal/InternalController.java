@@ -16,10 +16,13 @@ import fitmon.registry.apikey.ApiKeyService;
 import fitmon.registry.ca.CertificateController;
 import fitmon.registry.ca.CertificateRepository;
 import fitmon.registry.ca.FitmonCa;
+import fitmon.registry.ca.GatewayCertificateRepository;
+import fitmon.registry.ca.RevokedCertificates;
 import fitmon.registry.ca.IssuedCertificate;
 import fitmon.registry.config.Times;
 import fitmon.registry.principal.Principal;
 import fitmon.registry.principal.PrincipalRepository;
+import fitmon.registry.token.ConsoleTokenIssuer;
 import fitmon.registry.web.ApiProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * What the gateway needs from the registry on its own account: API key records (with the
- * decrypted signing key), gateway certificates and certificate status. Service token only.
+ * decrypted signing key), gateway certificates, certificate status and the token it reads the
+ * replicas with. Service token only.
  */
 @RestController
 @RequestMapping("/internal/v1")
@@ -47,14 +51,21 @@ public class InternalController {
     private final AccessRepository access;
     private final CertificateRepository certificates;
     private final FitmonCa ca;
+    private final ConsoleTokenIssuer tokens;
+    private final GatewayCertificateRepository gatewayCertificates;
+    private final RevokedCertificates revocations;
 
     public InternalController(ApiKeyService apiKeys, PrincipalRepository principals, AccessRepository access,
-                              CertificateRepository certificates, FitmonCa ca) {
+                              CertificateRepository certificates, FitmonCa ca, ConsoleTokenIssuer tokens,
+                              GatewayCertificateRepository gatewayCertificates, RevokedCertificates revocations) {
         this.apiKeys = apiKeys;
         this.principals = principals;
         this.access = access;
         this.certificates = certificates;
         this.ca = ca;
+        this.tokens = tokens;
+        this.gatewayCertificates = gatewayCertificates;
+        this.revocations = revocations;
     }
 
     /** Revoked keys and disabled principals are returned too, flagged, so the gateway can say why it refuses. */
@@ -97,10 +108,28 @@ public class InternalController {
             throw ApiProblem.validation("publicKey must be base64 of the DER SubjectPublicKeyInfo of an Ed25519 key");
         }
         var certificate = ca.issueGatewayCertificate(body.name(), key, Times.now());
+        gatewayCertificates.insert(CertificateRepository.serialHex(certificate.getSerialNumber()), body.name(),
+                FitmonCa.pem(certificate), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
         log.info("issued gateway certificate {} to '{}', valid until {}",
                 CertificateRepository.serialHex(certificate.getSerialNumber()), body.name(),
                 certificate.getNotAfter().toInstant());
         return Map.of("certificate", FitmonCa.pem(certificate), "caCertificate", ca.certificatePem());
+    }
+
+    public record ReadTokenRequest(String name) {
+    }
+
+    /**
+     * A console token for a gateway to read every channel on the replicas' read API, which it
+     * answers its own callers from after checking their permissions itself. Subject
+     * {@code gateway/NAME}: no principal name contains a slash.
+     */
+    @PostMapping("/read-tokens")
+    @ResponseStatus(HttpStatus.CREATED)
+    public Map<String, String> readToken(@RequestBody ReadTokenRequest body) {
+        Names.requireName("gateway name", body.name());
+        ConsoleTokenIssuer.IssuedToken token = tokens.issue("gateway/" + body.name(), "GATEWAY", java.util.List.of("*"));
+        return Map.of("token", token.token(), "expiresAt", token.expiresAt().toString());
     }
 
     /**
@@ -109,9 +138,7 @@ public class InternalController {
      */
     @GetMapping("/certificates/revoked")
     public Map<String, Object> revoked() {
-        java.time.Instant now = Times.now();
-        return Map.of("revoked", certificates.revoked().stream().filter(c -> c.notAfter().isAfter(now))
-                .map(CertificateController::revokedView).toList());
+        return Map.of("revoked", revocations.unexpired(Times.now()));
     }
 
     @GetMapping("/certificates/{serial}")

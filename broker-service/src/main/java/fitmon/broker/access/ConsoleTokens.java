@@ -1,4 +1,4 @@
-package fitmon.broker.delivery;
+package fitmon.broker.access;
 
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -22,16 +22,17 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 /**
  * Checks console tokens: ES256 JWTs from the registry (issuer {@code fitmon-registry}), against
  * the keys it publishes at {@code jwks-url} (fetched on first use, cached, refetched for an
- * unknown key id).
+ * unknown key id, rate-limited by the library). Consoles present them in STOMP {@code CONNECT}, readers
+ * of the read API as {@code Authorization: Bearer}.
  */
-final class ConsoleTokens {
+public final class ConsoleTokens {
 
-    static final String ISSUER = "fitmon-registry";
+    public static final String ISSUER = "fitmon-registry";
 
     private final String jwksUrl;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
-    ConsoleTokens(String jwksUrl) {
+    public ConsoleTokens(String jwksUrl) {
         this.jwksUrl = jwksUrl;
         JWKSource<SecurityContext> keys;
         try {
@@ -44,30 +45,32 @@ final class ConsoleTokens {
                 new JWTClaimsSet.Builder().issuer(ISSUER).build(), Set.of("sub", "exp", "subscribe")));
     }
 
-    ConsoleIdentity verify(String token) throws DeliveryException {
+    /**
+     * @param where how the caller should present a token, for the refusal of a missing one
+     */
+    public ConsoleIdentity verify(String token, String where) throws TokenRefusedException {
         if (token == null || token.isBlank()) {
-            throw new DeliveryException(DeliveryError.UNAUTHENTICATED,
-                    "CONNECT needs a 'token' header with a console token (POST /api/v1/tokens on the gateway)");
+            throw new TokenRefusedException(where + " a console token (POST /api/v1/tokens on the gateway)", false);
         }
         JWTClaimsSet claims;
         try {
             claims = processor.process(token.trim(), null);
         } catch (BadJWTException e) {
             if (e.getMessage() != null && e.getMessage().contains("xpired")) {
-                throw new DeliveryException(DeliveryError.TOKEN_EXPIRED, "the console token has expired; get a new one");
+                throw new TokenRefusedException("the console token has expired; get a new one", true);
             }
-            throw new DeliveryException(DeliveryError.UNAUTHENTICATED, "console token refused: " + e.getMessage());
+            throw new TokenRefusedException("console token refused: " + e.getMessage(), false);
         } catch (KeySourceException e) {
-            throw new DeliveryException(DeliveryError.UNAUTHENTICATED,
-                    "cannot check the console token: the registry's keys at " + jwksUrl + " are unreachable");
+            throw new TokenRefusedException(
+                    "cannot check the console token: the registry's keys at " + jwksUrl + " are unreachable", false);
         } catch (ParseException | BadJOSEException | JOSEException e) {
-            throw new DeliveryException(DeliveryError.UNAUTHENTICATED, "console token refused: " + e.getMessage());
+            throw new TokenRefusedException("console token refused: " + e.getMessage(), false);
         }
         List<String> patterns;
         try {
             patterns = claims.getStringListClaim("subscribe");
         } catch (ParseException e) {
-            throw new DeliveryException(DeliveryError.UNAUTHENTICATED, "console token's 'subscribe' claim is not a list");
+            throw new TokenRefusedException("console token's 'subscribe' claim is not a list", false);
         }
         return new ConsoleIdentity(claims.getSubject(), patterns == null ? List.of() : List.copyOf(patterns),
                 claims.getExpirationTime().toInstant());

@@ -1,4 +1,4 @@
-package fitmon.broker.delivery;
+package fitmon.testkit;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,11 +21,28 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 
-/** A stand-in registry for console tokens: an ES256 key, its JWKS served over real HTTP, and tokens. */
+/**
+ * A stand-in registry for console tokens where no registry runs: an ES256 key, its JWKS served over
+ * real HTTP for the replicas to fetch, and tokens signed with it.
+ */
 public final class ConsoleTokenFixture implements AutoCloseable {
+
+    /** The issuer the replicas expect, the registry's. */
+    public static final String ISSUER = "fitmon-registry";
 
     private final ECKey key;
     private final HttpServer server;
+
+    /** A fixture serving its JWKS, or an unchecked failure where a checked one does not fit. */
+    public static ConsoleTokenFixture start() {
+        try {
+            return new ConsoleTokenFixture();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     public ConsoleTokenFixture() throws IOException, JOSEException {
         key = new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate();
@@ -45,10 +62,10 @@ public final class ConsoleTokenFixture implements AutoCloseable {
     }
 
     public String token(String subject, List<String> subscribe, Instant expires) {
-        return token(ConsoleTokens.ISSUER, subject, subscribe, expires, key);
+        return token(ISSUER, subject, subscribe, expires, key);
     }
 
-    static String token(String issuer, String subject, List<String> subscribe, Instant expires, ECKey signingKey) {
+    public static String token(String issuer, String subject, List<String> subscribe, Instant expires, ECKey signingKey) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject).claim("kind", "CONSOLE")
                 .claim("subscribe", subscribe).issueTime(new Date()).expirationTime(Date.from(expires)).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
@@ -61,7 +78,7 @@ public final class ConsoleTokenFixture implements AutoCloseable {
         return jwt.serialize();
     }
 
-    ECKey key() {
+    public ECKey key() {
         return key;
     }
 
