@@ -41,10 +41,10 @@ public class RegistryForwardController {
     }
 
     @RequestMapping({"/api/v1/principals", "/api/v1/principals/**", "/api/v1/enrollments", "/api/v1/enrollments/**",
-            "/api/v1/certificates/**", "/api/v1/roles", "/api/v1/roles/**", "/api/v1/groups", "/api/v1/groups/**",
+            "/api/v1/certificates/**", "/api/v1/gateway-certificates", "/api/v1/roles", "/api/v1/roles/**", "/api/v1/groups", "/api/v1/groups/**",
             "/api/v1/tokens", "/api/v1/tokens/**", "/api/v1/ca"})
     @Operation(summary = "Registry administration: principals and their keys, roles, groups, enrollments, "
-            + "certificates, console tokens, the CA certificate")
+            + "certificates (probes' and gateways'), console tokens, the CA certificate")
     public ResponseEntity<byte[]> forward(HttpServletRequest request) throws IOException {
         HttpMethod method = HttpMethod.valueOf(request.getMethod());
         // forward the path the mapping matched (normalized), never the raw spelling, and only

@@ -14,6 +14,7 @@ import fitmon.core.command.BrokerCommand;
 import fitmon.core.command.CommandResult;
 import fitmon.core.command.CommandSigner;
 import fitmon.core.command.Publish;
+import fitmon.core.command.RejectReason;
 import fitmon.core.command.ResultCodec;
 import fitmon.core.crypto.MessageSigner;
 import fitmon.core.crypto.SignatureAlgorithm;
@@ -41,6 +42,7 @@ public class GatewayOrdering implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(GatewayOrdering.class);
     private static final long RETRY_MILLIS = 1000;
     private static final long REPORT_MILLIS = 30_000;
+    private static final long RENEW_AFTER_REFUSAL_MILLIS = 10_000;
 
     private final ClusterProperties cluster;
     private final RegistryClient registry;
@@ -51,6 +53,7 @@ public class GatewayOrdering implements SmartLifecycle {
     private volatile Instant certificateRenewAt = Instant.MAX;
     private volatile String waitingFor = "not started";
     private volatile boolean running;
+    private long lastRenewalAfterRefusal;
 
     public GatewayOrdering(ClusterProperties cluster, RegistryClient registry) {
         this.cluster = cluster;
@@ -153,7 +156,51 @@ public class GatewayOrdering implements SmartLifecycle {
                 log.warn("could not renew the gateway certificate yet: {}", e.getMessage());
             }
         }
-        byte[] signed = signer.sign(command);
+        CommandSigner used = signer;
+        return send(current, used, command, unordered).thenComposeAsync(result -> {
+            if (!refusesThisGateway(result) || !renewAfterRefusal(used)) {
+                return CompletableFuture.completedFuture(result);
+            }
+            // a refused command changed nothing: sent once more under the new certificate
+            return send(current, signer, command, unordered);
+        });
+    }
+
+    private static boolean refusesThisGateway(CommandResult result) {
+        return result instanceof CommandResult.Rejected rejected && rejected.reason() == RejectReason.COMMAND_UNAUTHENTICATED;
+    }
+
+    /**
+     * The replicas refused a command this gateway signed: its certificate was revoked (an
+     * administrator suspected its key) or the replicas trust another CA. A new key and certificate
+     * is asked for, at most once per {@value #RENEW_AFTER_REFUSAL_MILLIS} ms, so a gateway the
+     * replicas will never trust does not ask the registry once per command.
+     *
+     * @return whether another certificate now signs, so that sending again can help
+     */
+    private synchronized boolean renewAfterRefusal(CommandSigner refused) {
+        if (signer != refused) {
+            return true; // another command's refusal renewed it already
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastRenewalAfterRefusal < RENEW_AFTER_REFUSAL_MILLIS) {
+            return false;
+        }
+        lastRenewalAfterRefusal = now;
+        log.warn("the replicas refuse commands signed with this gateway's certificate (revoked, or not of their CA): "
+                + "asking the registry for a new one");
+        try {
+            renewCertificate();
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("could not renew the gateway certificate: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private CompletableFuture<CommandResult> send(OrderingClient current, CommandSigner with, BrokerCommand command,
+                                                  boolean unordered) {
+        byte[] signed = with.sign(command);
         CompletableFuture<byte[]> reply;
         if (!unordered) {
             reply = current.submitOrdered(signed);

@@ -13,7 +13,9 @@ import java.util.Map;
 
 import fitmon.core.auth.RequestSigning;
 import fitmon.core.command.CommandCodec;
+import fitmon.core.channel.ChannelClass;
 import fitmon.core.command.CommandResult;
+import fitmon.core.command.CreateChannel;
 import fitmon.core.command.EventOutcome;
 import fitmon.core.command.Publish;
 import fitmon.core.command.RejectReason;
@@ -376,6 +378,63 @@ class GatewayIT {
                     JsonNode channel = brokers.get(i, "/api/v1/channels/" + tag);
                     return channel != null && channel.at("/probeKeys/0/revoked").asBoolean();
                 }));
+    }
+
+    /**
+     * Threat T12: a gateway key suspected stolen. The administrator finds its certificate in the
+     * registry's list and revokes it through the API; from the next ordered command on every
+     * replica refuses what it signs. A gateway whose own certificate was revoked gets a new one
+     * and goes on without its callers seeing a refusal.
+     */
+    @Test
+    @Order(9)
+    void aRevokedGatewayCertificateIsRefusedByEveryReplicaAndARevokedGatewayRecertifies() throws Exception {
+        try (OrderingClient stolen = DirectOrdering.connect(suite, "it-stolen", 1002)) {
+            assertThat(ResultCodec.decode(stolen.submitOrdered(CommandCodec.encode(
+                    CreateChannel.withDefaults("stolen.before", ChannelClass.BFT))).get(60, java.util.concurrent.TimeUnit.SECONDS)))
+                    .isInstanceOf(CommandResult.Accepted.class);
+
+            String serial = gatewayCertificates("it-stolen").get(0).get("serial").asString();
+            JsonNode revoked = JSON.readTree(ok(gateway.post(admin, "/api/v1/certificates/" + serial + "/revoke", "")).body());
+            assertThat(revoked.get("kind").asString()).isEqualTo("GATEWAY");
+            assertThat(revoked.get("replicas").asString()).as("ordered before the answer").isEqualTo("REVOKED");
+
+            CommandResult after = ResultCodec.decode(stolen.submitOrdered(CommandCodec.encode(
+                    CreateChannel.withDefaults("stolen.after", ChannelClass.BFT))).get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertThat(after).as("f+1 replicas agreed").isInstanceOfSatisfying(CommandResult.Rejected.class,
+                    r -> assertThat(r.reason()).isEqualTo(RejectReason.COMMAND_UNAUTHENTICATED));
+        }
+        BrokerCluster brokers = suite.brokers();
+        for (int i = 0; i < brokers.n(); i++) {
+            assertThat(brokers.get(i, "/api/v1/channels/stolen.before")).as("replica %d", i).isNotNull();
+            assertThat(brokers.raw(i, "/api/v1/channels/stolen.after").statusCode()).as("replica %d", i).isEqualTo(404);
+        }
+
+        // the suite's own gateway: its current certificate revoked (the revocation is the last
+        // command it signs with it), then every request still succeeds under a new certificate
+        String name = "gateway-1"; // the gateway's default name (fitmon.gateway.cluster.name)
+        String own = gatewayCertificates(name).get(0).get("serial").asString();
+        assertThat(JSON.readTree(ok(gateway.post(admin, "/api/v1/certificates/" + own + "/revoke", "")).body())
+                .get("replicas").asString()).isEqualTo("REVOKED");
+        for (int i = 0; i < 3; i++) {
+            created(gateway.post(admin, "/api/v1/channels", "{\"tag\":\"recertified." + i + "\",\"class\":\"BFT\"}"));
+        }
+        List<JsonNode> mine = gatewayCertificates(name);
+        assertThat(mine.get(0).get("serial").asString()).as("a newer certificate").isNotEqualTo(own);
+        assertThat(mine.get(0).get("revokedAt").isNull()).isTrue();
+    }
+
+    /** The registry's unexpired gateway certificates of one gateway, newest first, through the gateway. */
+    private static List<JsonNode> gatewayCertificates(String gatewayName) {
+        List<JsonNode> found = new ArrayList<>();
+        for (JsonNode certificate : JSON.readTree(ok(gateway.get(admin, "/api/v1/gateway-certificates")).body())
+                .get("gatewayCertificates")) {
+            if (certificate.get("gateway").asString().equals(gatewayName)) {
+                found.add(certificate);
+            }
+        }
+        assertThat(found).as("gateway certificates of " + gatewayName).isNotEmpty();
+        return found;
     }
 
     private static double gatewayMetric(String name) {
