@@ -170,6 +170,12 @@ class ReplicaEdgeIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{")).header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertProblem(post, 405, "METHOD_NOT_ALLOWED");
+        // refused by the servlet container before Spring MVC: still problem+json
+        for (String path : List.of("/api/v1/channels", "/api/v1/replica", "/anything")) {
+            assertProblem(http.send(HttpRequest.newBuilder(URI.create(cluster.httpUrl(0) + path))
+                    .method("TRACE", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()),
+                    405, "METHOD_NOT_ALLOWED");
+        }
     }
 
     @Test

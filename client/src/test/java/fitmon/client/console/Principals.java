@@ -15,15 +15,15 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Principals an admin creates through the gateway, for the console tests: consoles and enrolled probes. */
-final class Principals {
+public final class Principals {
 
-    record Created(ApiKey apiKey, String bootstrapToken) {
+    public record Created(ApiKey apiKey, String bootstrapToken) {
     }
 
     private Principals() {
     }
 
-    static Created create(GatewayClient admin, String name, String kind) {
+    public static Created create(GatewayClient admin, String name, String kind) {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("name", name).put("kind", kind);
         JsonNode created = admin.post("/api/v1/principals", body, false);
         return new Created(new ApiKey(created.at("/apiKey/keyId").asString(), created.at("/apiKey/secret").asString()),
@@ -31,7 +31,7 @@ final class Principals {
     }
 
     /** A probe principal, enrolled with an Ed25519 key in {@code directory} and approved. */
-    static ProbeClient enrolledProbe(GatewayClient admin, String probeId, Path directory) throws Exception {
+    public static ProbeClient enrolledProbe(GatewayClient admin, String probeId, Path directory) throws Exception {
         Created created = create(admin, probeId, "PROBE");
         GatewayClient probeGateway = admin.withApiKey(created.apiKey());
         ProbeDirectory probeDirectory = new ProbeDirectory(directory);
