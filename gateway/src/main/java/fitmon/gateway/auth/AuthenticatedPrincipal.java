@@ -7,7 +7,7 @@ import fitmon.gateway.registry.ApiKeyRecord;
 
 /**
  * The principal a request was authenticated as, with what it may do. Stored as a request
- * attribute by {@link RequestAuthenticationFilter}.
+ * attribute by {@link SignedRequestAuthenticationFilter}.
  */
 public record AuthenticatedPrincipal(String name, String kind, int priority, List<ApiKeyRecord.PermissionGrant> permissions,
                                      String certificatePem, boolean certificateRevoked) {

@@ -4,7 +4,7 @@ import fitmon.gateway.problem.ApiProblem;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 
-/** Permission checks for controllers, on the principal {@link RequestAuthenticationFilter} authenticated. */
+/** Permission checks for controllers, on the principal {@link SignedRequestAuthenticationFilter} authenticated. */
 public final class Authorization {
 
     private Authorization() {

@@ -89,17 +89,21 @@ public final class RedisNonceStore implements NonceStore {
         return answer == 1;
     }
 
-    /** The key's claim counter: the escaped key id has no ':', so this never equals a nonce's key. */
+    /**
+     * The key's claim counter: the escaped key id has no ':', so this never equals a nonce's key.
+     * The key id is a Redis Cluster hash tag ({@code {...}}): the counter and the key's nonces are in
+     * one slot, as a script that touches both needs.
+     */
     String counterKey(String keyId) {
-        return prefix + escape(keyId);
+        return prefix + '{' + escape(keyId) + '}';
     }
 
     /** The key id is escaped so that a ':' in it cannot make two (keyId, nonce) pairs share a key. */
     String key(String keyId, String nonce) {
-        return prefix + escape(keyId) + ':' + nonce;
+        return counterKey(keyId) + ':' + nonce;
     }
 
     private static String escape(String keyId) {
-        return keyId.replace("%", "%25").replace(":", "%3A");
+        return keyId.replace("%", "%25").replace(":", "%3A").replace("{", "%7B").replace("}", "%7D");
     }
 }

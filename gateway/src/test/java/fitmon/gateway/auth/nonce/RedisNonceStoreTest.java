@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** Against the machine's Redis at 127.0.0.1:6379 (.ci/run starts it when absent). */
@@ -93,7 +95,7 @@ class RedisNonceStoreTest {
         RedisNonceStore store = new RedisNonceStore(redis);
         String keyId = "test-" + UUID.randomUUID();
         String nonce = UUID.randomUUID().toString();
-        String key = "fitmon:nonce:" + keyId + ":" + nonce;
+        String key = "fitmon:nonce:{" + keyId + "}:" + nonce;
         try {
             assertThat(store.claim(keyId, nonce, TTL)).isTrue();
 
@@ -109,9 +111,23 @@ class RedisNonceStoreTest {
         RedisNonceStore store = new RedisNonceStore(new StringRedisTemplate(gatewayA), PREFIX);
         String suffix = UUID.randomUUID().toString();
 
-        assertThat(store.key("a:b", "c")).isEqualTo(PREFIX + "a%3Ab:c");
+        assertThat(store.key("a:b", "c")).isEqualTo(PREFIX + "{a%3Ab}:c");
         assertThat(store.claim("a:" + suffix, "c", TTL)).isTrue();
         assertThat(store.claim("a", suffix + ":c", TTL)).isTrue();
+    }
+
+    /** The claim script touches a key's counter and its nonce: on Redis Cluster both must be in one slot. */
+    @Test
+    void aKeysCounterAndItsNoncesShareOneClusterSlot() {
+        RedisNonceStore store = new RedisNonceStore(new StringRedisTemplate(gatewayA), PREFIX);
+        for (String keyId : List.of("fk_abcdefghijklmnopqrst", "a:b", "x{y}z", "%7B")) {
+            int slot = ClusterSlotHashUtil.calculateSlot(store.counterKey(keyId));
+            for (int i = 0; i < 20; i++) {
+                assertThat(ClusterSlotHashUtil.calculateSlot(store.key(keyId, "nonce-" + i + "-" + UUID.randomUUID())))
+                        .as("slot of a nonce of %s", keyId).isEqualTo(slot);
+            }
+        }
+        assertThat(store.key("x{y}z", "n")).isNotEqualTo(store.key("x", "y}z:n"));
     }
 
     @Test
@@ -125,7 +141,7 @@ class RedisNonceStoreTest {
         assertThat(store.claim(greedy, "n-0", TTL)).as("a replay is still a replay").isFalse();
         assertThat(store.claim("other-" + UUID.randomUUID(), "n-0", TTL)).isTrue();
         StringRedisTemplate redis = new StringRedisTemplate(gatewayA);
-        assertThat(redis.keys(PREFIX + greedy + ":*")).hasSize(3);
+        assertThat(redis.keys(PREFIX + "{" + greedy + "}:*")).hasSize(3);
         assertThat(redis.getExpire(store.counterKey(greedy))).isBetween(1L, TTL.toSeconds());
     }
 
