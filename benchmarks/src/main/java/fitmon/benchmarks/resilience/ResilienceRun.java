@@ -55,7 +55,7 @@ public final class ResilienceRun {
     }
 
     public Findings run(Scenario scenario) throws Exception {
-        String tag = "resilience." + scenario.name() + "." + settings.runId();
+        String tag = scenario.channelTag(settings.runId());
         ChannelAdmin channels = new ChannelAdmin(admin);
         channels.create(new ChannelAdmin.ChannelSpec(tag, ChannelClass.BFT, 86_400L, Math.max(100, probes.size()),
                 null, 1_000_000, 1L << 30));

@@ -55,6 +55,11 @@ public record Scenario(String name, Fault fault, String lie, boolean crashAnothe
     }
 
     /** The scenarios named in a comma-separated list, or for {@code all} every one a group of this f tolerates. */
+    /** The TAG of this scenario's channel in one run: a TAG has no '+', so "x+crash" becomes "x_crash". */
+    public String channelTag(String runId) {
+        return "resilience." + name.replace('+', '_') + "." + runId;
+    }
+
     public static List<Scenario> select(String names, int f) {
         if (names == null || names.isBlank() || names.trim().equals("all")) {
             return all().stream().filter(s -> s.faulty() <= f).toList();

@@ -3,6 +3,7 @@ package fitmon.benchmarks.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import fitmon.core.channel.TagSyntax;
 import org.junit.jupiter.api.Test;
 
 class ScenarioTest {
@@ -18,6 +19,12 @@ class ScenarioTest {
     void aGroupOfSevenAlsoRunsEachLieWithACrash() {
         assertThat(Scenario.select("all", 2)).hasSize(19)
                 .filteredOn(Scenario::crashAnother).allMatch(s -> s.faulty() == 2 && s.fault() == Scenario.Fault.LIE);
+    }
+
+    @Test
+    void everyScenariosChannelTagIsAValidTag() {
+        assertThat(Scenario.select("all", 2)).allSatisfy(s -> assertThat(TagSyntax.isValid(s.channelTag("r4nd0m")))
+                .as(s.channelTag("r4nd0m")).isTrue());
     }
 
     @Test

@@ -302,6 +302,47 @@ class AbuseIT {
         record("multipart bodies and TRACE on gateway and replica paths", window, "4xx problem+json each");
     }
 
+    /**
+     * A probe key stolen, its certificate revoked by the administrator: the gateway refuses the
+     * thief, and every replica holds the key as revoked in its agreed state, so a gateway that did
+     * not check (or a client reaching the replicas) gets nowhere either.
+     */
+    @Test
+    @Order(8)
+    void aRevokedProbeCertificateIsRefusedAndEveryReplicaHoldsItRevoked() throws Exception {
+        Window window = Window.open();
+        ProbeClient stolen = Principals.enrolledProbe(admin, "stolen-probe",
+                Files.createTempDirectory(Path.of("target"), "stolen-probe-"));
+        stolen.register(TAG);
+        assertThat(stolen.publish(TAG, JsonNodeFactory.instance.objectNode().put("before", true)).status())
+                .isEqualTo(fitmon.client.probe.PublishResult.Status.APPENDED);
+        String serial = admin.get("/api/v1/principals/stolen-probe").at("/certificates/0/serial").asString();
+        assertThat(admin.post("/api/v1/certificates/" + serial + "/revoke", null, false).get("replicas").asString())
+                .isEqualTo("REVOKED");
+
+        fitmon.client.probe.PublishResult after;
+        try {
+            after = stolen.publish(TAG, JsonNodeFactory.instance.objectNode().put("after", true));
+        } catch (fitmon.client.http.GatewayProblemException refused) {
+            assertThat(refused.code()).isEqualTo("CERTIFICATE_REVOKED");
+            after = null;
+        }
+        if (after != null) {
+            assertThat(after.code()).isEqualTo("CERTIFICATE_REVOKED");
+        }
+        BrokerCluster brokers = suite.brokers();
+        for (int r = 0; r < brokers.n(); r++) {
+            boolean revoked = false;
+            for (var key : brokers.get(r, "/api/v1/channels/" + TAG).get("probeKeys")) {
+                if (key.toString().contains("stolen-probe")) {
+                    revoked = key.get("revoked").asBoolean();
+                }
+            }
+            assertThat(revoked).as("replica %d holds the stolen probe's key revoked", r).isTrue();
+        }
+        record("a stolen probe key, its certificate revoked", window, "refused at the gateway, revoked on every replica");
+    }
+
     /** After every attack: all services up, every acknowledged event voted once, latency reported. */
     @Test
     @Order(100)
