@@ -54,12 +54,12 @@ public record Scenario(String name, Fault fault, String lie, boolean crashAnothe
         return (fault == Fault.NONE ? 0 : 1) + (crashAnother ? 1 : 0);
     }
 
-    /** The scenarios named in a comma-separated list, or for {@code all} every one a group of this f tolerates. */
     /** The TAG of this scenario's channel in one run: a TAG has no '+', so "x+crash" becomes "x_crash". */
     public String channelTag(String runId) {
         return "resilience." + name.replace('+', '_') + "." + runId;
     }
 
+    /** The scenarios named in a comma-separated list, or for {@code all} every one a group of this f tolerates. */
     public static List<Scenario> select(String names, int f) {
         if (names == null || names.isBlank() || names.trim().equals("all")) {
             return all().stream().filter(s -> s.faulty() <= f).toList();
