@@ -45,6 +45,9 @@ class LocalSuiteIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final LocalPorts PORTS = new LocalPorts(0, 4);
 
+    /** The admin's console token: the replicas' channel reads need one. */
+    private static volatile String readToken;
+
     @Test
     @Timeout(value = 25, unit = TimeUnit.MINUTES)
     void oneCommandStartsTheWholeSuiteFromAFreshCloneStopsCleanlyAndKeepsStateAcrossARestart() throws Exception {
@@ -61,6 +64,7 @@ class LocalSuiteIT {
         List<List<String>> before = new ArrayList<>();
         try {
             first.awaitLine("fitmon is up", Duration.ofMinutes(15));
+            readToken = consoleToken(clone);
             assertThat(first.output()).contains("bootstrap admin API key (shown once");
             assertThat(get("http://127.0.0.1:" + PORTS.console() + "/").statusCode()).isEqualTo(200);
 
@@ -105,6 +109,7 @@ class LocalSuiteIT {
         Run second = Run.start(clone, "second-start.log", "--lab");
         try {
             second.awaitLine("fitmon is up", Duration.ofMinutes(10));
+            readToken = consoleToken(clone);
             assertThat(second.output()).doesNotContain("shown once").contains("admin API key: in");
             // the registry kept the admin key; the probe kept its identity and continues its SEQ
             GatewayClient admin = admin(clone);
@@ -156,7 +161,7 @@ class LocalSuiteIT {
         assertThat(lie.out()).contains("replica-3 now answers its read API with made-up");
         assertThat(CliRun.run(Map.of(), "lab", "--data", data.toString(), "status").out())
                 .contains("lab: lying-reads", "lab: honest");
-        long told = JSON.readTree(get("http://127.0.0.1:" + PORTS.replicaHttp(3) + "/api/v1/channels/demo.host").body())
+        long told = JSON.readTree(replicaRead(3, "/api/v1/channels/demo.host").body())
                 .get("lastSeq").asLong();
         long voted = admin(clone).get("/api/v1/channels/demo.host").get("lastSeq").asLong();
         assertThat(told).as("replica 3's own answer").isGreaterThan(voted + 500);
@@ -229,13 +234,27 @@ class LocalSuiteIT {
                 .apiKey(new ApiKey(key.get("keyId").asString(), key.get("secret").asString())).build();
     }
 
+    private static String consoleToken(Path clone) throws IOException {
+        return admin(clone).post("/api/v1/tokens", null, false).get("token").asString();
+    }
+
+    /** A channel read on one replica's own read API, with the admin's console token. */
+    private static HttpResponse<String> replicaRead(int replica, String pathAndQuery) throws InterruptedException {
+        String url = "http://127.0.0.1:" + PORTS.replicaHttp(replica) + pathAndQuery;
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + readToken).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new NoAnswer(url);
+        }
+    }
+
     private static List<JsonNode> awaitEventsOnEveryReplica(int count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
             List<JsonNode> logs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                HttpResponse<String> page = get("http://127.0.0.1:" + PORTS.replicaHttp(i)
-                        + "/api/v1/channels/demo.host/events?fromSeq=1&limit=" + count);
+                HttpResponse<String> page = replicaRead(i, "/api/v1/channels/demo.host/events?fromSeq=1&limit=" + count);
                 if (page.statusCode() == 200 && JSON.readTree(page.body()).get("events").size() >= count) {
                     logs.add(JSON.readTree(page.body()));
                 }
@@ -263,8 +282,8 @@ class LocalSuiteIT {
         List<String> log = new ArrayList<>();
         long fromSeq = 1;
         while (true) {
-            HttpResponse<String> response = get("http://127.0.0.1:" + PORTS.replicaHttp(replica)
-                    + "/api/v1/channels/demo.host/events?fromSeq=" + fromSeq + "&limit=1000");
+            HttpResponse<String> response = replicaRead(replica,
+                    "/api/v1/channels/demo.host/events?fromSeq=" + fromSeq + "&limit=1000");
             if (response.statusCode() != 200) {
                 return null;
             }
@@ -311,8 +330,7 @@ class LocalSuiteIT {
         while (true) {
             List<JsonNode> pages = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                HttpResponse<String> page = get("http://127.0.0.1:" + PORTS.replicaHttp(i)
-                        + "/api/v1/channels/demo.host/events?fromSeq=" + (seq + 1) + "&limit=10");
+                HttpResponse<String> page = replicaRead(i, "/api/v1/channels/demo.host/events?fromSeq=" + (seq + 1) + "&limit=10");
                 if (page.statusCode() == 200 && !JSON.readTree(page.body()).get("events").isEmpty()) {
                     pages.add(JSON.readTree(page.body()));
                 }
