@@ -61,8 +61,8 @@ public final class ConsoleTokens {
             }
             throw new TokenRefusedException("console token refused: " + e.getMessage(), false);
         } catch (KeySourceException e) {
-            throw new TokenRefusedException(
-                    "cannot check the console token: the registry's keys at " + jwksUrl + " are unreachable", false);
+            throw TokenRefusedException.unchecked(
+                    "cannot check the console token: the registry's keys at " + jwksUrl + " are unreachable");
         } catch (ParseException | BadJOSEException | JOSEException e) {
             throw new TokenRefusedException("console token refused: " + e.getMessage(), false);
         }

@@ -64,6 +64,13 @@ class ReadAccess {
         try {
             identity = tokens.verify(token, "the read API needs");
         } catch (TokenRefusedException e) {
+            if (e.unavailable()) {
+                // not the caller's fault: its token may be good (a 401 would make a reader discard it)
+                ErrorResponseException busy = problem(HttpStatus.SERVICE_UNAVAILABLE, "TOKEN_KEYS_UNAVAILABLE",
+                        "Service Unavailable", e.getMessage() + "; retry shortly");
+                busy.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+                throw busy;
+            }
             throw unauthenticated(e.expired() ? "TOKEN_EXPIRED" : "UNAUTHENTICATED", e.getMessage());
         }
         synchronized (remembered) {

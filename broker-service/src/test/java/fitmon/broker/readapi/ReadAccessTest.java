@@ -45,4 +45,21 @@ class ReadAccessTest {
         }
         assertThat(fresh.rememberedCount()).isZero();
     }
+
+    @Test
+    void aTokenThatCannotBeCheckedIsA503NotARefusal() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        ReadAccess access = new ReadAccess(new ConsoleTokens("http://127.0.0.1:" + closed + "/api/v1/tokens/jwks.json"));
+        String bearer = "Bearer " + tokens.token("reader", List.of("*"), Instant.now().plusSeconds(600));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> access.require(bearer))
+                .isInstanceOfSatisfying(ErrorResponseException.class, e -> {
+                    assertThat(e.getStatusCode().value()).isEqualTo(503);
+                    assertThat(e.getBody().getProperties()).containsEntry("code", "TOKEN_KEYS_UNAVAILABLE");
+                    assertThat(e.getHeaders().getFirst("Retry-After")).isEqualTo("5");
+                });
+        assertThat(access.rememberedCount()).isZero();
+    }
 }

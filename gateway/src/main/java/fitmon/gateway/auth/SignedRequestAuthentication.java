@@ -26,8 +26,9 @@ public final class SignedRequestAuthentication extends AbstractAuthenticationTok
         return new SignedRequestAuthentication(request, null);
     }
 
-    static SignedRequestAuthentication authenticated(SignedRequest request, AuthenticatedPrincipal principal) {
-        return new SignedRequestAuthentication(request, principal);
+    /** Holds the principal only: the request and its body stay out of the security context. */
+    static SignedRequestAuthentication authenticated(AuthenticatedPrincipal principal) {
+        return new SignedRequestAuthentication(null, principal);
     }
 
     SignedRequest request() {
@@ -36,7 +37,7 @@ public final class SignedRequestAuthentication extends AbstractAuthenticationTok
 
     @Override
     public Object getCredentials() {
-        return request == null ? null : request.keyId;
+        return request == null ? null : request.keyId; // null once authenticated
     }
 
     @Override

@@ -60,6 +60,8 @@ public class SignedRequestAuthenticationFilter extends OncePerRequestFilter {
         } catch (RequestRefusedException refused) {
             ProblemWriter.write(response, refused.problem(), request.getRequestURI());
             return;
+        } catch (java.io.UncheckedIOException readingBody) {
+            throw readingBody.getCause(); // a client that went away: Tomcat's own handling, not an error page
         }
         SecurityContext context = contexts.createEmptyContext();
         context.setAuthentication(authenticated);

@@ -57,7 +57,7 @@ public class SignedRequestAuthenticationProvider implements AuthenticationProvid
     public Authentication authenticate(Authentication authentication) {
         SignedRequest request = ((SignedRequestAuthentication) authentication).request();
         try {
-            return SignedRequestAuthentication.authenticated(request, AuthenticatedPrincipal.of(verify(request)));
+            return SignedRequestAuthentication.authenticated(AuthenticatedPrincipal.of(verify(request)));
         } catch (ApiProblem problem) {
             throw new RequestRefusedException(problem);
         }

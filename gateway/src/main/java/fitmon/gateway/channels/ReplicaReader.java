@@ -84,20 +84,33 @@ public class ReplicaReader {
     private Voted attempt(String pathAndQuery, Function<JsonNode, JsonNode> comparable, boolean last) {
         List<String> urls = cluster.replicaUrls();
         String bearer = token.token();
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.BlockingQueue<java.util.Optional<Voted>> arrived =
                 new java.util.concurrent.LinkedBlockingQueue<>();
         for (String base : urls) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + pathAndQuery))
                     .header("Authorization", "Bearer " + bearer).timeout(Duration.ofSeconds(3)).GET().build();
             http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                    .thenApply(response -> toVoted(response, bearer))
+                    .thenApply(response -> toVoted(response, refusals))
                     .exceptionally(failure -> null)
                     .thenAccept(voted -> arrived.add(java.util.Optional.ofNullable(voted)));
         }
         int quorum = cluster.f() + 1;
+        try {
+            return vote(arrived, urls.size(), quorum, comparable, last);
+        } finally {
+            // f+1 refusals: not the lie of up to f faulty replicas, the token is no longer good
+            if (refusals.get() >= quorum) {
+                token.refused(bearer);
+            }
+        }
+    }
+
+    private Voted vote(java.util.concurrent.BlockingQueue<java.util.Optional<Voted>> arrived, int replicas, int quorum,
+                       Function<JsonNode, JsonNode> comparable, boolean last) {
         Map<String, Integer> counts = new HashMap<>();
         Map<String, Voted> answers = new HashMap<>();
-        for (int outstanding = urls.size(); outstanding > 0; ) {
+        for (int outstanding = replicas; outstanding > 0; ) {
             java.util.Optional<Voted> next;
             try {
                 next = arrived.poll(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -153,10 +166,16 @@ public class ReplicaReader {
         return answers.get(leading);
     }
 
-    /** A replica's answer; a refused token counts as no answer, and the next read gets a new one. */
-    private Voted toVoted(HttpResponse<byte[]> response, String bearer) {
+    /**
+     * A replica's answer. A refused token counts as no answer (and is counted: f+1 refusals make
+     * the next read get a new token); so does a replica that cannot check tokens right now.
+     */
+    private static Voted toVoted(HttpResponse<byte[]> response, java.util.concurrent.atomic.AtomicInteger refusals) {
         if (response.statusCode() == 401) {
-            token.refused(bearer);
+            refusals.incrementAndGet();
+            return null;
+        }
+        if (response.statusCode() == 503) {
             return null;
         }
         if (response.statusCode() == 200) {

@@ -54,6 +54,13 @@ public class GatewayOrdering implements SmartLifecycle {
     private volatile String waitingFor = "not started";
     private volatile boolean running;
     private long lastRenewalAfterRefusal;
+    /** Where certificates are renewed after a refusal: one at a time, never on a reply thread. */
+    private final java.util.concurrent.ExecutorService renewals = java.util.concurrent.Executors.newSingleThreadExecutor(
+            runnable -> {
+                Thread thread = new Thread(runnable, "fitmon-gateway-recertify");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     public GatewayOrdering(ClusterProperties cluster, RegistryClient registry) {
         this.cluster = cluster;
@@ -157,12 +164,16 @@ public class GatewayOrdering implements SmartLifecycle {
             }
         }
         CommandSigner used = signer;
-        return send(current, used, command, unordered).thenComposeAsync(result -> {
-            if (!refusesThisGateway(result) || !renewAfterRefusal(used)) {
+        return send(current, used, command, unordered).thenCompose(result -> {
+            if (!refusesThisGateway(result)) {
                 return CompletableFuture.completedFuture(result);
             }
-            // a refused command changed nothing: sent once more under the new certificate
-            return send(current, signer, command, unordered);
+            // off the library's reply thread: a new key and a registry call
+            return CompletableFuture.supplyAsync(() -> renewAfterRefusal(used), renewals).thenCompose(renewed ->
+                    // an ordered command the replicas refused changed nothing, so it goes once more; an
+                    // unordered one may have been taken by some replicas already: its refusal stands
+                    renewed && !unordered ? send(current, signer, command, false)
+                            : CompletableFuture.completedFuture(result));
         });
     }
 
@@ -178,7 +189,7 @@ public class GatewayOrdering implements SmartLifecycle {
      *
      * @return whether another certificate now signs, so that sending again can help
      */
-    private synchronized boolean renewAfterRefusal(CommandSigner refused) {
+    private boolean renewAfterRefusal(CommandSigner refused) {
         if (signer != refused) {
             return true; // another command's refusal renewed it already
         }

@@ -38,6 +38,13 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return apiProblem(new ApiProblem(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", e.getMessage()), request);
     }
 
+    /** Headers the firewall checks lazily (when a handler first reads them) refused: the caller's fault. */
+    @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+    public ResponseEntity<byte[]> rejected(Exception e, HttpServletRequest request) {
+        return apiProblem(new ApiProblem(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",
+                "the request was refused: a header holds characters the gateway does not accept"), request);
+    }
+
     @ExceptionHandler(Exception.class)
     public ResponseEntity<byte[]> unexpected(Exception e, HttpServletRequest request) {
         log.error("unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);

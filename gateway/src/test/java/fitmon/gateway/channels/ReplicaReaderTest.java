@@ -31,6 +31,8 @@ class ReplicaReaderTest {
     /** The token the replicas accept; null accepts any. */
     private final AtomicReference<String> accepted = new AtomicReference<>();
     private final List<String> bearers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** A replica that refuses every token (-1: none). */
+    private final AtomicInteger refusing = new AtomicInteger(-1);
     private HttpServer registry;
 
     private ReplicaReadToken readTokens() throws IOException {
@@ -54,12 +56,13 @@ class ReplicaReaderTest {
         List<String> peers = new ArrayList<>();
         for (String body : initial) {
             AtomicReference<String> answer = new AtomicReference<>(body);
+            int index = replicas.size();
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/", exchange -> {
                 reads.incrementAndGet();
                 String bearer = exchange.getRequestHeaders().getFirst("Authorization");
                 bearers.add(bearer);
-                if (accepted.get() != null && !("Bearer " + accepted.get()).equals(bearer)) {
+                if (refusing.get() == index || accepted.get() != null && !("Bearer " + accepted.get()).equals(bearer)) {
                     exchange.sendResponseHeaders(401, -1);
                     exchange.close();
                     return;
@@ -100,6 +103,16 @@ class ReplicaReaderTest {
         accepted.set("token-2");
         assertThat(reader.read("/api/v1/channels").body().toString()).isEqualTo("[\"a\"]");
         assertThat(tokensIssued.get()).isEqualTo(2);
+    }
+
+    @Test
+    void oneReplicaRefusingEveryTokenNeitherStopsReadsNorSendsEachReadToTheRegistry() throws IOException {
+        ReplicaReader reader = reader("[\"a\"]", "[\"a\"]", "[\"a\"]", "[\"a\"]");
+        refusing.set(3);
+        for (int i = 0; i < 5; i++) {
+            assertThat(reader.read("/api/v1/channels").body().toString()).isEqualTo("[\"a\"]");
+        }
+        assertThat(tokensIssued.get()).as("a faulty replica's refusals do not discard the token").isEqualTo(1);
     }
 
     @Test

@@ -56,6 +56,10 @@ public final class RedisNonceStore implements NonceStore {
     public RedisNonceStore(StringRedisTemplate redis, String prefix, int maxPerKey) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.prefix = Objects.requireNonNull(prefix, "prefix");
+        if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+            // the key id is the keys' Redis Cluster hash tag; a brace in the prefix would take its place
+            throw new IllegalArgumentException("the Redis nonce key prefix may not contain '{' or '}': " + prefix);
+        }
         if (maxPerKey < 1) {
             throw new IllegalArgumentException("maxPerKey must be at least 1, got " + maxPerKey);
         }
