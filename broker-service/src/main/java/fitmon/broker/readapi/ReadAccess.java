@@ -2,7 +2,7 @@ package fitmon.broker.readapi;
 
 import static fitmon.broker.problem.ReplicaProblems.problem;
 
-import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +11,6 @@ import fitmon.broker.access.ConsoleTokens;
 import fitmon.broker.access.TokenRefusedException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
 
@@ -32,7 +31,6 @@ class ReadAccess {
     private static final String CHALLENGE = "Bearer realm=\"fitmon-replica\"";
 
     private final ConsoleTokens tokens;
-    private final Clock clock;
     private final Map<String, ConsoleIdentity> remembered = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ConsoleIdentity> eldest) {
@@ -40,14 +38,8 @@ class ReadAccess {
         }
     };
 
-    @Autowired
     ReadAccess(ConsoleTokens tokens) {
-        this(tokens, Clock.systemUTC());
-    }
-
-    ReadAccess(ConsoleTokens tokens, Clock clock) {
         this.tokens = tokens;
-        this.clock = clock;
     }
 
     /** The identity an {@code Authorization} header proves, or a 401 problem. */
@@ -90,7 +82,7 @@ class ReadAccess {
     private ConsoleIdentity remembered(String token) {
         synchronized (remembered) {
             ConsoleIdentity identity = remembered.get(token);
-            if (identity != null && !clock.instant().isBefore(identity.expiresAt())) {
+            if (identity != null && !Instant.now().isBefore(identity.expiresAt())) {
                 remembered.remove(token);
                 return null;
             }

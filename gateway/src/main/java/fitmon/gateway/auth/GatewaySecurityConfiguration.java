@@ -1,5 +1,7 @@
 package fitmon.gateway.auth;
 
+import java.util.Set;
+
 import fitmon.gateway.problem.ApiProblem;
 import fitmon.gateway.problem.ProblemWriter;
 import org.springframework.context.annotation.Bean;
@@ -12,7 +14,9 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.web.util.UrlPathHelper;
 
 /**
@@ -30,6 +34,16 @@ import org.springframework.web.util.UrlPathHelper;
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 class GatewaySecurityConfiguration {
+
+    /** The methods the firewall lets through; any other is refused with 405 before anything runs. */
+    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+
+    @Bean
+    HttpFirewall strictFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHttpMethods(METHODS);
+        return firewall;
+    }
 
     @Bean
     SecurityFilterChain gatewaySecurity(HttpSecurity http, SignedRequestAuthenticationProvider provider,
@@ -78,9 +92,7 @@ class GatewaySecurityConfiguration {
     @Bean
     RequestRejectedHandler problemForRejectedRequests() {
         return (request, response, rejected) -> {
-            boolean method = !java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
-                    .contains(request.getMethod());
-            ApiProblem problem = method
+            ApiProblem problem = !METHODS.contains(request.getMethod())
                     ? new ApiProblem(HttpStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
                             "the request was refused: Method Not Allowed")
                     : new ApiProblem(HttpStatus.BAD_REQUEST, "INVALID_REQUEST",

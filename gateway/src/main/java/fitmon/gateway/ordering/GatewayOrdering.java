@@ -54,7 +54,8 @@ public class GatewayOrdering implements SmartLifecycle {
     private volatile String waitingFor = "not started";
     private volatile boolean running;
     private long lastRenewalAfterRefusal;
-    /** Where certificates are renewed after a refusal: one at a time, never on a reply thread. */
+    private final java.util.concurrent.atomic.AtomicBoolean renewalQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Where certificates are renewed, at half their life or after a refusal: one at a time, on no request's thread. */
     private final java.util.concurrent.ExecutorService renewals = java.util.concurrent.Executors.newSingleThreadExecutor(
             runnable -> {
                 Thread thread = new Thread(runnable, "fitmon-gateway-recertify");
@@ -156,12 +157,9 @@ public class GatewayOrdering implements SmartLifecycle {
             throw new OrderingUnavailableException("the gateway is not connected to the replicas yet: waiting for "
                     + waitingFor);
         }
-        if (Instant.now().isAfter(certificateRenewAt)) {
-            try {
-                renewCertificate();
-            } catch (RuntimeException e) {
-                log.warn("could not renew the gateway certificate yet: {}", e.getMessage());
-            }
+        if (Instant.now().isAfter(certificateRenewAt) && renewalQueued.compareAndSet(false, true)) {
+            // the current certificate is good for another half of its life: this command does not wait
+            renewals.execute(this::renewAtHalfLife);
         }
         CommandSigner used = signer;
         return send(current, used, command, unordered).thenCompose(result -> {
@@ -175,6 +173,18 @@ public class GatewayOrdering implements SmartLifecycle {
                     renewed && !unordered ? send(current, signer, command, false)
                             : CompletableFuture.completedFuture(result));
         });
+    }
+
+    /** On the renewal thread; a failure is tried again by a command a second later, not by every command. */
+    private void renewAtHalfLife() {
+        try {
+            renewCertificate();
+        } catch (RuntimeException e) {
+            log.warn("could not renew the gateway certificate yet: {}", e.getMessage());
+            certificateRenewAt = Instant.now().plusMillis(RETRY_MILLIS);
+        } finally {
+            renewalQueued.set(false);
+        }
     }
 
     private static boolean refusesThisGateway(CommandResult result) {
