@@ -109,7 +109,11 @@ final class LegitimateTraffic implements ConsoleListener, AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
-        publisher.interrupt();
-        publisher.join(10_000);
+        // let a publish in flight finish: interrupting it would count as a failed publish
+        publisher.join(30_000);
+        if (publisher.isAlive()) {
+            publisher.interrupt();
+            publisher.join(10_000);
+        }
     }
 }
