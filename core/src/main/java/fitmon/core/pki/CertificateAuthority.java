@@ -18,6 +18,8 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -106,6 +108,32 @@ public final class CertificateAuthority {
 
     /** The subject OU that marks a gateway certificate. */
     public static final String GATEWAY_UNIT = "fitmon-gateway";
+
+    /** The subject OU that marks a replica's link certificate. */
+    public static final String REPLICA_UNIT = "fitmon-replica";
+
+    /**
+     * Certifies a replica's link key (TLS on its peer and client ports): subject OU
+     * {@value #REPLICA_UNIT}, CN {@code replica-ID}, usable by a TLS server and a TLS client.
+     */
+    public X509Certificate issueReplicaCertificate(int replicaId, PublicKey linkKey, Instant notBefore, Instant notAfter) {
+        if (replicaId < 0) {
+            throw new IllegalArgumentException("replica id must be 0 or more, got " + replicaId);
+        }
+        try {
+            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.OU, REPLICA_UNIT)
+                    .addRDN(BCStyle.CN, new DERUTF8String("replica-" + replicaId)).build();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    issuerName(), serial(), Date.from(notBefore), Date.from(notAfter), subject, linkKey)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            return sign(builder, keyPair);
+        } catch (CertIOException e) {
+            throw new IllegalStateException("cannot build a replica certificate", e);
+        }
+    }
 
     /**
      * The issuer of what this CA signs is its certificate's subject, byte for byte, so that X.509

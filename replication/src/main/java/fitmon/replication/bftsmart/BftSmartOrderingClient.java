@@ -25,6 +25,8 @@ import bftsmart.tom.core.messages.TOMMessageType;
 import fitmon.replication.OrderingClient;
 import fitmon.replication.OrderingTimeoutException;
 import fitmon.replication.ReplicationSettings;
+import fitmon.replication.link.ClientLinks;
+import fitmon.replication.link.LinkSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,7 @@ public final class BftSmartOrderingClient implements OrderingClient {
     private final ExecutorService replies;
     private final Set<ReplyCollector> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile ClientLinks links;
 
     /**
      * @param firstClientId  the first of {@code proxyCount} consecutive client ids, unique among all
@@ -80,6 +83,15 @@ public final class BftSmartOrderingClient implements OrderingClient {
      */
     public BftSmartOrderingClient(ReplicationSettings settings, int firstClientId, int proxyCount, Duration requestTimeout,
                                   boolean leaveOutUnreachable) {
+        this(settings, firstClientId, proxyCount, requestTimeout, leaveOutUnreachable, null);
+    }
+
+    /**
+     * @param linkSettings the client's certificate and the CA, to reach the replicas over mutual TLS
+     *                     relays ({@link ClientLinks}); null speaks the library's plain TCP
+     */
+    public BftSmartOrderingClient(ReplicationSettings settings, int firstClientId, int proxyCount, Duration requestTimeout,
+                                  boolean leaveOutUnreachable, LinkSettings linkSettings) {
         if (firstClientId < TomConfigurations.FIRST_CLIENT_ID) {
             throw new IllegalArgumentException("client ids start at " + TomConfigurations.FIRST_CLIENT_ID
                     + ", got " + firstClientId);
@@ -101,10 +113,18 @@ public final class BftSmartOrderingClient implements OrderingClient {
         this.replies = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemon("fitmon-ordering-client-reply"));
         try {
+            List<fitmon.replication.Peer> libraryView = settings.peers();
+            if (linkSettings != null) {
+                links = ClientLinks.open(settings.peers(), linkSettings);
+                libraryView = links.libraryView();
+            }
             for (int i = 0; i < proxyCount; i++) {
-                proxies.add(new AsynchServiceProxy(TomConfigurations.forProcess(firstClientId + i, settings),
+                proxies.add(new AsynchServiceProxy(TomConfigurations.forProcess(firstClientId + i, settings, libraryView),
                         new MemoryBasedViewStorage()));
             }
+        } catch (java.io.IOException e) {
+            close();
+            throw new java.io.UncheckedIOException("cannot open the client's link relays", e);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -193,6 +213,10 @@ public final class BftSmartOrderingClient implements OrderingClient {
             }
         }
         replies.shutdown();
+        ClientLinks open = links;
+        if (open != null) {
+            open.close();
+        }
     }
 
     private static ThreadFactory daemon(String name) {

@@ -11,6 +11,8 @@ import fitmon.replication.ReplicaKeys;
 import fitmon.replication.ReplicatedService;
 import fitmon.replication.ReplicationSettings;
 import fitmon.replication.durability.ReplicaJournal;
+import fitmon.replication.link.LinkSettings;
+import fitmon.replication.link.ReplicaLinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,8 @@ public final class BftSmartReplica implements AutoCloseable {
     private final StallWatchdog watchdog;
     private final ReplicaJournal journal;
     private volatile DurableReplier durableReplier;
+    private LinkSettings linkSettings;
+    private volatile ReplicaLinks links;
 
     /** A replica on the library's built-in key pair, shared by every replica: for tests only. */
     public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service) {
@@ -101,6 +105,23 @@ public final class BftSmartReplica implements AutoCloseable {
                 this::messageThreadDied);
     }
 
+    /**
+     * Carries this replica's links over mutual TLS relays ({@link ReplicaLinks}) instead of the
+     * library's plain TCP; before {@link #start()}.
+     */
+    public synchronized BftSmartReplica overLinks(LinkSettings settings) {
+        if (starter != null) {
+            throw new IllegalStateException("replica " + replicaId + " links must be set before it starts");
+        }
+        this.linkSettings = settings;
+        return this;
+    }
+
+    /** The relays of this replica's links, once it started over them; null before or without. */
+    ReplicaLinks links() {
+        return links;
+    }
+
     /** Starts connecting to the peers in the background; returns at once. */
     public synchronized void start() {
         if (starter != null) {
@@ -129,7 +150,30 @@ public final class BftSmartReplica implements AutoCloseable {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot read the replica's state from " + journal.directory(), e);
             }
-            ServiceReplica started = new ServiceReplica(TomConfigurations.forReplica(replicaId, settings, keys),
+            java.util.List<fitmon.replication.Peer> libraryView = settings.peers();
+            if (linkSettings != null) {
+                ReplicaLinks opened;
+                try {
+                    opened = ReplicaLinks.open(replicaId, settings.peers(), linkSettings);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot listen on the ports of replica " + replicaId
+                            + " (" + settings.peers().get(replicaId).port() + " and the one after it)", e);
+                }
+                synchronized (this) {
+                    links = opened;
+                    if (state.get() == ReplicaState.STOPPED) {
+                        opened.close();
+                        return;
+                    }
+                }
+                libraryView = opened.libraryView();
+                LOG.info("replica {} links over mutual TLS: clients on port {}, peers on port {}", replicaId,
+                        settings.peers().get(replicaId).port(), settings.peers().get(replicaId).port() + 1);
+            } else {
+                LOG.warn("replica {} links are PLAIN TCP: anyone on the network can read every event and command "
+                        + "and pose as a peer; for development only", replicaId);
+            }
+            ServiceReplica started = new ServiceReplica(TomConfigurations.forReplica(replicaId, settings, libraryView, keys),
                     new MemoryBasedViewStorage(), adapter, adapter, this::prepare, replier());
             synchronized (this) {
                 replica = started;
@@ -415,6 +459,10 @@ public final class BftSmartReplica implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("replica {} stop: {}", replicaId, e.toString());
             }
+        }
+        ReplicaLinks open = links;
+        if (open != null) {
+            open.close();
         }
         // The starting thread is not interrupted: the library swallows interrupts while it waits
         // for its peers; run() stops the replica once the constructor hands it over.

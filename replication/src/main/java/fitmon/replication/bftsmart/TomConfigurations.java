@@ -1,5 +1,6 @@
 package fitmon.replication.bftsmart;
 
+import java.util.List;
 import java.util.Properties;
 import java.util.StringJoiner;
 
@@ -25,8 +26,16 @@ public final class TomConfigurations {
 
     /** The configuration of one process of the group (a replica without its own keys, or a client). */
     public static TOMConfiguration forProcess(int processId, ReplicationSettings settings) {
+        return forProcess(processId, settings, settings.peers());
+    }
+
+    /**
+     * As {@link #forProcess(int, ReplicationSettings)}, the library seeing the group at other
+     * addresses: the loopback ports of the link relays ({@code fitmon.replication.link}).
+     */
+    static TOMConfiguration forProcess(int processId, ReplicationSettings settings, List<Peer> libraryView) {
         HostsConfig hosts = new HostsConfig();
-        for (Peer peer : settings.peers()) {
+        for (Peer peer : libraryView) {
             hosts.add(peer.id(), peer.host(), peer.port());
         }
         // A fresh Properties each time: the constructor removes the keys it reads.
@@ -34,8 +43,9 @@ public final class TomConfigurations {
     }
 
     /** A replica's configuration with its own RSA keys instead of the library's shared pair. */
-    static TOMConfiguration forReplica(int replicaId, ReplicationSettings settings, ReplicaKeys keys) {
-        TOMConfiguration configuration = forProcess(replicaId, settings);
+    static TOMConfiguration forReplica(int replicaId, ReplicationSettings settings, List<Peer> libraryView,
+                                       ReplicaKeys keys) {
+        TOMConfiguration configuration = forProcess(replicaId, settings, libraryView);
         if (keys != null) {
             configuration.setRsaLoader(new ConfiguredRsaKeyLoader(keys, replicaId));
         }
