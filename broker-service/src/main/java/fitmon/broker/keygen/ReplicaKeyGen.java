@@ -28,6 +28,9 @@ import fitmon.replication.ReplicaKeys;
  * OUT/public/replica-&lt;i&gt;.pub.pem    replica i's RSA public key, X.509 PEM
  * OUT/registry/ca.key.pem          (--ca) the fitmon CA's Ed25519 private key, PKCS#8 PEM (0600)
  * OUT/registry/ca.cert.pem         (--ca) its self-signed certificate; also OUT/ca/ca.cert.pem
+ * OUT/replica-&lt;i&gt;/link.cert.pem   (--link-certs) replica i's link certificate (TLS on its client and
+ *                                  peer ports), issued by the CA in --ca-dir (default OUT/registry), a year
+ * OUT/replica-&lt;i&gt;/link.key.pem    (--link-certs) its Ed25519 private key, PKCS#8 PEM (0600)
  * OUT/registry/master-key          (--registry-secrets) base64 of 32 random bytes (0600)
  * OUT/registry/service-token       (--registry-secrets) the service token; also OUT/gateway/service-token
  * OUT/registry-db/db-password      (--db-password) the registry's database password (0600)
@@ -44,7 +47,7 @@ import fitmon.replication.ReplicaKeys;
 public final class ReplicaKeyGen {
 
     static final String USAGE = """
-            usage: ReplicaKeyGen --out DIR --replicas N [--bits B] [--ca] [--registry-secrets] [--db-password]
+            usage: ReplicaKeyGen --out DIR --replicas N [--bits B] [--ca] [--link-certs [--ca-dir DIR]] [--registry-secrets] [--db-password]
                    ReplicaKeyGen own-key --from DIR (--replica I | --hostname NAME-I) --to FILE""";
 
     private static final Pattern ORDINAL = Pattern.compile(".*-(\\d+)$");
@@ -80,12 +83,16 @@ public final class ReplicaKeyGen {
         boolean ca = false;
         boolean secrets = false;
         boolean dbPassword = false;
+        boolean linkCerts = false;
+        Path caDir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(value(args, ++i));
                 case "--replicas" -> replicas = number(args, ++i);
                 case "--bits" -> bits = number(args, ++i);
                 case "--ca" -> ca = true;
+                case "--link-certs" -> linkCerts = true;
+                case "--ca-dir" -> caDir = Path.of(value(args, ++i));
                 case "--registry-secrets" -> secrets = true;
                 case "--db-password" -> dbPassword = true;
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
@@ -97,7 +104,14 @@ public final class ReplicaKeyGen {
         if (bits < ReplicaKeys.MIN_RSA_BITS) {
             throw new IllegalArgumentException("--bits must be at least " + ReplicaKeys.MIN_RSA_BITS);
         }
-        return generate(out, replicas, bits, ca, secrets, dbPassword);
+        Result result = generate(out, replicas, bits, ca, secrets, dbPassword);
+        if (!linkCerts) {
+            return result;
+        }
+        List<Path> written = new ArrayList<>(result.written());
+        List<String> kept = new ArrayList<>(result.kept());
+        new LinkCertificateIssuer(caDir == null ? out.resolve("registry") : caDir).issue(out, replicas, written, kept);
+        return new Result(List.copyOf(written), List.copyOf(kept));
     }
 
     Result generate(Path out, int replicas, int bits, boolean ca, boolean secrets, boolean dbPassword) {
@@ -241,7 +255,7 @@ public final class ReplicaKeyGen {
     }
 
     /** The file is owner-only (0600) before the secret goes in: no moment in which others could read it. */
-    private static void writeSecret(Path file, String content, List<Path> written) {
+    static void writeSecret(Path file, String content, List<Path> written) {
         try {
             createParent(file);
             if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
@@ -254,7 +268,7 @@ public final class ReplicaKeyGen {
         written.add(file);
     }
 
-    private static void writePublic(Path file, String content, List<Path> written) {
+    static void writePublic(Path file, String content, List<Path> written) {
         write(file, content);
         written.add(file);
     }

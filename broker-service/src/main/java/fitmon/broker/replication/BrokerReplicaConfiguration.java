@@ -15,6 +15,8 @@ import fitmon.broker.state.PrecomputedVerdicts;
 import fitmon.broker.state.StateMachineConfig;
 import fitmon.replication.ReplicationSettings;
 import fitmon.replication.bftsmart.BftSmartReplica;
+import fitmon.replication.link.LinkSettings;
+import fitmon.replication.link.LinkTls;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -100,6 +102,17 @@ class BrokerReplicaConfiguration {
                                   LabSwitches lab) {
         BftSmartReplica replica = new BftSmartReplica(properties.replicaId(), settings, LyingReplies.around(broker, lab),
                 ReplicaKeyFiles.load(properties.keys()), properties.waitingReportInterval(), storage.journal());
+        BrokerReplicaProperties.Links links = properties.links();
+        if (links.configured()) {
+            PublicKey ca = CaKeyLoader.load(properties);
+            if (ca == null) {
+                throw new IllegalArgumentException("fitmon.broker.links needs the CA key (fitmon.broker.ca-public-key) "
+                        + "to check the certificates of peers and clients");
+            }
+            replica.overLinks(new LinkSettings(new LinkTls(ca, new LinkCertificateFiles(links.certFile(), links.keyFile(),
+                    properties.replicaId())), links.handshakeTimeout(), (int) Math.min(Integer.MAX_VALUE,
+                    links.maxFrameSize().toBytes()), client -> LinkCertificateFiles.admitsClient(client, broker)));
+        }
         ReplicaGauges.register(registry, replica, settings.n());
         return new ReplicaRuntime(replica);
     }

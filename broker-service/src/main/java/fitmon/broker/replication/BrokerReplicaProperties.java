@@ -38,6 +38,8 @@ import org.springframework.util.unit.DataSize;
  *                          writes to the operating system: an acknowledged event then survives
  *                          this replica's process crashing but not its machine losing power, and
  *                          the group relies on no more than f machines losing power at once
+ * @param links             this replica's link certificate: with one, its client and peer ports speak
+ *                          mutual TLS through relays in front of the library; without, plain TCP
  */
 @ConfigurationProperties("fitmon.broker")
 public record BrokerReplicaProperties(
@@ -53,7 +55,23 @@ public record BrokerReplicaProperties(
         @DefaultValue("30s") Duration waitingReportInterval,
         String dataDir,
         @DefaultValue("64MB") DataSize snapshotAfter,
-        @DefaultValue("true") boolean forceWrites) {
+        @DefaultValue("true") boolean forceWrites,
+        @DefaultValue Links links) {
+
+    /**
+     * @param certFile         this replica's link certificate (PEM, {@code OU=fitmon-replica,
+     *                         CN=replica-N}, issued by the fitmon CA); re-read when it changes
+     * @param keyFile          its private key, PKCS#8 PEM
+     * @param handshakeTimeout how long a connection may take to authenticate before it is closed
+     * @param maxFrameSize     the largest message one replica may send another
+     */
+    public record Links(String certFile, String keyFile, @DefaultValue("5s") Duration handshakeTimeout,
+                        @DefaultValue("256MB") DataSize maxFrameSize) {
+
+        public boolean configured() {
+            return certFile != null && !certFile.isBlank();
+        }
+    }
 
     /**
      * @param privateKeyFile  this replica's RSA private key, PKCS#8 PEM

@@ -653,6 +653,11 @@ public final class BrokerStateMachine {
     }
 
     /** The revoked set, by serial. */
+    /** Whether the agreed state holds this certificate serial (probe or gateway) as revoked. */
+    public boolean isRevoked(BigInteger serial) {
+        return revoked.containsKey(serial);
+    }
+
     public List<RevokedCertificateView> revokedCertificates() {
         return revoked.values().stream().map(r -> new RevokedCertificateView(r.serial().toString(16), r.kind().name(),
                 r.notAfterMillis(), r.revokedAtMillis(), r.reason())).toList();

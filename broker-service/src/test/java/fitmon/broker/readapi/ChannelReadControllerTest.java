@@ -65,7 +65,8 @@ class ChannelReadControllerTest {
             0, 1, List.of("127.0.0.1:11000", "127.0.0.1:11010", "127.0.0.1:11020", "127.0.0.1:11030"),
             Duration.ofSeconds(2), null, null, false,
             new BrokerReplicaProperties.Limits(65536, 1000, 10000, 1_000_000, 1L << 30, 64L << 20),
-            new BrokerReplicaProperties.Keys(null, null), Duration.ofSeconds(30), null, DataSize.ofMegabytes(64), true),
+            new BrokerReplicaProperties.Keys(null, null), Duration.ofSeconds(30), null, DataSize.ofMegabytes(64), true,
+            new BrokerReplicaProperties.Links(null, null, Duration.ofSeconds(5), DataSize.ofMegabytes(256))),
             LabSwitches.honest(0), new ReadAccess(new ConsoleTokens(tokens.jwksUrl())));
     private final SigningProbe probe = SigningProbe.ed25519("web-01");
     private final AtomicLong consensusIds = new AtomicLong();

@@ -133,6 +133,10 @@ public final class LocalSuite implements AutoCloseable {
         registry.awaitReady(START_TIMEOUT);
         say("registry ready at " + registryUrl);
         String caPublicKey = get(registryUrl + "/api/v1/ca").get("publicKey").asString();
+        // every start: a link certificate near its end is issued anew, the others are kept
+        run("link certificates", List.of(java, "-cp", brokerJar.toString(), "-Dloader.main=fitmon.broker.keygen.ReplicaKeyGen",
+                "org.springframework.boot.loader.launch.PropertiesLauncher", "--out", keys.toString(),
+                "--replicas", String.valueOf(n), "--link-certs", "--ca-dir", data.resolve("registry").toString()), data);
 
         List<String> peers = new ArrayList<>();
         List<String> replicaUrls = new ArrayList<>();
@@ -163,6 +167,8 @@ public final class LocalSuite implements AutoCloseable {
                     "--fitmon.broker.ca-public-key=" + caPublicKey,
                     "--fitmon.broker.keys.private-key-file=" + keys.resolve("replica-" + i + "/replica.key.pem"),
                     "--fitmon.broker.keys.public-key-files=" + String.join(",", publicKeys),
+                    "--fitmon.broker.links.cert-file=" + keys.resolve("replica-" + i + "/link.cert.pem"),
+                    "--fitmon.broker.links.key-file=" + keys.resolve("replica-" + i + "/link.key.pem"),
                     "--fitmon.broker.delivery.jwks-url=" + registryUrl + "/api/v1/tokens/jwks.json",
                     "--fitmon.broker.data-dir=" + data.resolve("broker-" + i)));
             if (settings.lab()) {
@@ -181,6 +187,7 @@ public final class LocalSuite implements AutoCloseable {
                 "--fitmon.gateway.registry.service-token-file=" + data.resolve("registry/service-token"),
                 "--fitmon.gateway.cluster.f=" + f, "--fitmon.gateway.cluster.peers=" + String.join(",", peers),
                 "--fitmon.gateway.cluster.replica-urls=" + String.join(",", replicaUrls),
+                "--fitmon.gateway.cluster.link-tls=true",
                 // the replicas remember client ids; each gateway run, a restart included, takes new ones
                 "--fitmon.gateway.cluster.first-client-id=" + (1000 + 4 * ThreadLocalRandom.current().nextInt(1, 100_000))),
                 gatewayUrl + "/actuator/health/readiness", data);

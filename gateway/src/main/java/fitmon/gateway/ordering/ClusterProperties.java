@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param name            this gateway's name in its certificate
  * @param tickInterval    how often the gateway orders a Tick so idle channels expire on a quiet system
  * @param touchInterval   at most one Touch per unordered channel this often
+ * @param linkTls         reach the replicas over mutual TLS with the gateway certificate (the
+ *                        replicas must have link certificates); false speaks the library's plain TCP
  */
 @ConfigurationProperties("fitmon.gateway.cluster")
 public record ClusterProperties(
@@ -37,7 +39,8 @@ public record ClusterProperties(
         @DefaultValue("30s") Duration requestTimeout,
         @DefaultValue("gateway-1") String name,
         @DefaultValue("10s") Duration tickInterval,
-        @DefaultValue("5s") Duration touchInterval) {
+        @DefaultValue("5s") Duration touchInterval,
+        @DefaultValue("false") boolean linkTls) {
 
     public ClusterProperties {
         if (peers.size() < 3 * f + 1) {

@@ -3,9 +3,13 @@ package fitmon.gateway.ordering;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +28,9 @@ import fitmon.replication.OrderingClient;
 import fitmon.replication.Peer;
 import fitmon.replication.ReplicationSettings;
 import fitmon.replication.bftsmart.BftSmartOrderingClient;
+import fitmon.replication.link.LinkCredentials;
+import fitmon.replication.link.LinkSettings;
+import fitmon.replication.link.LinkTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -50,6 +57,8 @@ public class GatewayOrdering implements SmartLifecycle {
     private volatile Thread connector;
     private volatile OrderingClient client;
     private volatile CommandSigner signer;
+    /** The same key and certificate, shown on the TLS links to the replicas. */
+    private volatile LinkCredentials linkCredentials;
     private volatile Instant certificateRenewAt = Instant.MAX;
     private volatile String waitingFor = "not started";
     private volatile boolean running;
@@ -90,7 +99,7 @@ public class GatewayOrdering implements SmartLifecycle {
                             + (cluster.n() - cluster.f()) + " of " + cluster.n() + ")";
                 } else {
                     client = new BftSmartOrderingClient(settings, cluster.firstClientId(), cluster.proxies(),
-                            cluster.requestTimeout());
+                            cluster.requestTimeout(), true, linkSettings());
                     waitingFor = null;
                     log.info("connected to the replica group (n={}, f={}) as client ids {}..{}", cluster.n(), cluster.f(),
                             cluster.firstClientId(), cluster.firstClientId() + cluster.proxies() - 1);
@@ -112,6 +121,25 @@ public class GatewayOrdering implements SmartLifecycle {
         }
     }
 
+    /**
+     * Mutual TLS to the replicas with the current gateway certificate (each new link takes the
+     * latest), trusting the fitmon CA whose key the registry publishes; null for plain TCP.
+     */
+    private LinkSettings linkSettings() {
+        if (!cluster.linkTls()) {
+            log.warn("the gateway reaches the replicas over PLAIN TCP (fitmon.gateway.cluster.link-tls=false): every "
+                    + "event and command can be read on the network; for development only");
+            return null;
+        }
+        PublicKey ca;
+        try {
+            ca = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(registry.caPublicKey()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the registry's CA key is not an Ed25519 key: " + e.getMessage(), e);
+        }
+        return LinkSettings.of(new LinkTls(ca, () -> linkCredentials));
+    }
+
     /** A fresh Ed25519 key and certificate; renewed once half of its validity has passed. */
     private void renewCertificate() {
         KeyPair keys = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519);
@@ -121,6 +149,7 @@ public class GatewayOrdering implements SmartLifecycle {
         Instant to = parsed.getNotAfter().toInstant();
         certificateRenewAt = from.plus(java.time.Duration.between(from, to).dividedBy(2));
         signer = new CommandSigner(certificate, keys.getPrivate());
+        linkCredentials = new LinkCredentials(keys.getPrivate(), parsed);
         log.info("gateway certificate issued for '{}', valid until {}", cluster.name(), to);
     }
 

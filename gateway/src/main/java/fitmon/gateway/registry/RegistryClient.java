@@ -66,6 +66,13 @@ public class RegistryClient {
         return PemCertificates.der(pem);
     }
 
+    /** The fitmon CA's public key (DER SubjectPublicKeyInfo), which every link certificate chains to. */
+    public byte[] caPublicKey() {
+        ResponseEntity<byte[]> response = call(HttpMethod.GET, "/api/v1/ca", null);
+        requireSuccess(response, "CA key request");
+        return Base64.getDecoder().decode(JSON.readTree(response.getBody()).path("publicKey").asString());
+    }
+
     /** A console token for reading every channel on the replicas' read API. */
     public ReadToken readToken(String gatewayName) {
         ResponseEntity<byte[]> response = call(HttpMethod.POST, "/internal/v1/read-tokens",

@@ -80,7 +80,7 @@ class ReplicaReaderTest {
             peers.add("127.0.0.1:" + (20000 + peers.size()));
         }
         return new ReplicaReader(new ClusterProperties(1, peers, urls, List.of(), Duration.ofSeconds(2), 1000, 4,
-                Duration.ofSeconds(30), "gateway-1", Duration.ofSeconds(10), Duration.ofSeconds(5)), readTokens());
+                Duration.ofSeconds(30), "gateway-1", Duration.ofSeconds(10), Duration.ofSeconds(5), false), readTokens());
     }
 
     @AfterEach

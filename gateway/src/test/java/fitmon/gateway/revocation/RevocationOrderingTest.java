@@ -30,7 +30,7 @@ class RevocationOrderingTest {
     private final GatewayOrdering notConnected = new GatewayOrdering(new ClusterProperties(1,
             List.of("127.0.0.1:11", "127.0.0.1:21", "127.0.0.1:31", "127.0.0.1:41"),
             List.of("http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3", "http://127.0.0.1:4"), List.of(),
-            Duration.ofSeconds(2), 1000, 1, Duration.ofSeconds(1), "gw-test", Duration.ofSeconds(10), Duration.ofSeconds(5)),
+            Duration.ofSeconds(2), 1000, 1, Duration.ofSeconds(1), "gw-test", Duration.ofSeconds(10), Duration.ofSeconds(5), false),
             new RegistryClient(new RegistryProperties("http://127.0.0.1:1", "token", "unused", Duration.ofSeconds(1),
                     Duration.ofSeconds(1), 1000, Duration.ofSeconds(10), 100)));
     private final RevocationOrdering revocations = new RevocationOrdering(notConnected,

@@ -58,6 +58,7 @@ public final class LinkTls {
     public SSLSocket connect(InetSocketAddress address, Duration timeout) throws IOException {
         Socket plain = new Socket();
         try {
+            plain.setTcpNoDelay(true);
             plain.connect(address, (int) timeout.toMillis());
             SSLSocket socket = (SSLSocket) context.getSocketFactory()
                     .createSocket(plain, address.getHostString(), address.getPort(), true);
