@@ -194,6 +194,22 @@ class ComposeFileTest {
     }
 
     @Test
+    void every_replica_link_is_mutual_tls_on_the_replicas_own_link_certificate() {
+        assertThat(list(at(services, "keygen", "command"))).contains("--link-certs");
+        for (int id = 0; id < N; id++) {
+            String broker = "broker-" + id;
+            Map<String, String> args = args(broker);
+            assertThat(args.get("fitmon.broker.links.cert-file")).as(broker).endsWith("/link.cert.pem");
+            assertThat(args.get("fitmon.broker.links.key-file")).as(broker).endsWith("/link.key.pem");
+            assertThat(mountOf(broker, args.get("fitmon.broker.links.cert-file"))).isEqualTo("replica-" + id);
+            assertThat(mountOf(broker, args.get("fitmon.broker.links.key-file"))).isEqualTo("replica-" + id);
+            // the relays' ports stay inside the compose network; only HTTP is published
+            assertThat(list(at(services, broker, "ports")).toString()).doesNotContain("11000").doesNotContain("11001");
+        }
+        assertThat(args("gateway").get("fitmon.gateway.cluster.link-tls")).isEqualTo("true");
+    }
+
+    @Test
     void keygen_writes_what_the_services_mount_before_any_of_them_starts() {
         List<Object> command = list(at(services, "keygen", "command"));
         assertThat(command).containsSubsequence("--replicas", String.valueOf(N));

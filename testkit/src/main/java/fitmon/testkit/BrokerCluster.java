@@ -156,6 +156,41 @@ public final class BrokerCluster implements AutoCloseable {
         replicas.set(replica, process(replica, privateKeyFile, List.copyOf(publicKeyFiles), current.httpPort()));
     }
 
+    /**
+     * Gives every replica, before it starts, a link certificate of {@code ca} ({@code replica-N},
+     * Ed25519, valid a day): its client and peer ports then speak mutual TLS, and clients must
+     * show a gateway certificate of the same CA.
+     */
+    public void useLinkCertificates(fitmon.core.pki.CertificateAuthority ca) throws IOException {
+        for (int i = 0; i < n(); i++) {
+            ServiceProcess current = replicas.get(i);
+            if (current.alive()) {
+                throw new IllegalStateException(current.name() + " is running: give it a link certificate before it starts");
+            }
+            KeyPair pair;
+            try {
+                pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            Instant now = Instant.now();
+            Path cert = logDirectory.resolve("replica-" + i + ".link.cert.pem").toAbsolutePath();
+            Path key = logDirectory.resolve("replica-" + i + ".link.key.pem").toAbsolutePath();
+            try {
+                Files.writeString(cert, pem("CERTIFICATE", ca.issueReplicaCertificate(i, pair.getPublic(),
+                        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1))).getEncoded()));
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+            Files.writeString(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            List<String> arguments = new ArrayList<>(replicaArguments.get(i));
+            arguments.add("--fitmon.broker.links.cert-file=" + cert);
+            arguments.add("--fitmon.broker.links.key-file=" + key);
+            replicaArguments.set(i, List.copyOf(arguments));
+            replicas.set(i, process(i, privateKeyFiles.get(i), publicKeyFiles, current.httpPort()));
+        }
+    }
+
     /** Has a stopped replica use the key files generated for it again. */
     public void useGeneratedKeys(int replica) {
         useKeys(replica, privateKeyFiles.get(replica), publicKeyFiles);

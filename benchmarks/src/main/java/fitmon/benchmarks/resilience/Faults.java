@@ -20,4 +20,7 @@ public interface Faults {
 
     /** SIGCONT. */
     void resume(int replica) throws Exception;
+
+    /** Lab mode: cuts the replica's links to every peer ({@code cut}), or heals them. */
+    void partition(int replica, boolean cut) throws Exception;
 }

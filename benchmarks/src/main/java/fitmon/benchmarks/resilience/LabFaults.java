@@ -37,4 +37,9 @@ public final class LabFaults implements Faults {
     public void resume(int replica) throws Exception {
         lab.send("resume", String.valueOf(replica));
     }
+
+    @Override
+    public void partition(int replica, boolean cut) throws Exception {
+        lab.send("partition", replica + (cut ? " all" : " none"));
+    }
 }

@@ -128,6 +128,7 @@ public final class ResilienceRun {
             case CRASH -> faults.kill(victim);
             case PAUSE -> faults.pause(victim);
             case LIE -> faults.lie(victim, scenario.lie());
+            case PARTITION -> faults.partition(victim, true);
             default -> throw new IllegalStateException(scenario.fault().name());
         }
     }
@@ -137,6 +138,7 @@ public final class ResilienceRun {
             case CRASH -> faults.restart(victim);
             case PAUSE -> faults.resume(victim);
             case LIE -> faults.lie(victim, "honest");
+            case PARTITION -> faults.partition(victim, false);
             default -> throw new IllegalStateException(scenario.fault().name());
         }
         say.accept(scenario.name() + ": replica " + victim + " back to normal");

@@ -27,7 +27,9 @@ public record Scenario(String name, Fault fault, String lie, boolean crashAnothe
         /** SIGSTOP, then SIGCONT: a replica that hangs, then comes back with its old view. */
         PAUSE,
         /** Lab mode misbehaviour, then honest again. */
-        LIE
+        LIE,
+        /** Lab mode: its links to every peer cut (the process runs on), then healed. Needs links over TLS. */
+        PARTITION
     }
 
     /** The lab modes a lying leader adopts, one scenario each. */
@@ -40,12 +42,14 @@ public record Scenario(String name, Fault fault, String lie, boolean crashAnothe
         all.add(new Scenario("baseline", Fault.NONE, null, false));
         all.add(new Scenario("crash-leader", Fault.CRASH, null, false));
         all.add(new Scenario("pause-leader", Fault.PAUSE, null, false));
+        all.add(new Scenario("partition-leader", Fault.PARTITION, null, false));
         for (String lie : LIES) {
             all.add(new Scenario(lie + "-leader", Fault.LIE, lie, false));
         }
         for (String lie : LIES) {
             all.add(new Scenario(lie + "-leader+crash", Fault.LIE, lie, true));
         }
+        all.add(new Scenario("partition-leader+crash", Fault.PARTITION, null, true));
         return all;
     }
 
@@ -87,6 +91,7 @@ public record Scenario(String name, Fault fault, String lie, boolean crashAnothe
             case CRASH -> "leader killed (SIGKILL), restarted";
             case PAUSE -> "leader frozen (SIGSTOP), resumed";
             case LIE -> "leader lies: " + lie;
+            case PARTITION -> "leader cut off from every peer, healed";
         } + (crashAnother ? "; the next replica killed, restarted" : "");
     }
 }

@@ -117,5 +117,10 @@ class ResilienceMatrixIT {
         public void resume(int replica) throws Exception {
             brokers.replica(replica).resume();
         }
+
+        @Override
+        public void partition(int replica, boolean cut) {
+            throw new UnsupportedOperationException("this suite's replicas run plain links: partitions need link TLS");
+        }
     }
 }

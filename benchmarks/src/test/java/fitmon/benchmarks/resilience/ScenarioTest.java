@@ -11,14 +11,15 @@ class ScenarioTest {
     @Test
     void allOfAGroupOfFourIsOneFaultAtATimeWithTheLeaderAmongTheVictims() {
         assertThat(Scenario.select("all", 1)).extracting(Scenario::name).containsExactly("baseline", "crash-leader",
-                "pause-leader", "alter-leader", "equivocate-leader", "replay-leader", "drop-leader", "delay-leader",
-                "reorder-leader", "wrong-replies-leader", "lying-reads-leader");
+                "pause-leader", "partition-leader", "alter-leader", "equivocate-leader", "replay-leader", "drop-leader",
+                "delay-leader", "reorder-leader", "wrong-replies-leader", "lying-reads-leader");
     }
 
     @Test
-    void aGroupOfSevenAlsoRunsEachLieWithACrash() {
-        assertThat(Scenario.select("all", 2)).hasSize(19)
-                .filteredOn(Scenario::crashAnother).allMatch(s -> s.faulty() == 2 && s.fault() == Scenario.Fault.LIE);
+    void aGroupOfSevenAlsoRunsEachLieAndThePartitionWithACrash() {
+        assertThat(Scenario.select("all", 2)).hasSize(21)
+                .filteredOn(Scenario::crashAnother).hasSize(9).allMatch(s -> s.faulty() == 2
+                        && (s.fault() == Scenario.Fault.LIE || s.fault() == Scenario.Fault.PARTITION));
     }
 
     @Test

@@ -3,9 +3,11 @@ package fitmon.broker.lab;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 
 import fitmon.broker.problem.ReplicaProblems;
 import fitmon.broker.replication.BrokerReplicaProperties;
+import fitmon.broker.replication.ReplicaRuntime;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -27,16 +29,23 @@ class LabController {
     record Change(String mode, Long delayMillis) {
     }
 
+    /** The body of a partition: {@code {"cutOffFrom":[0,1]}}; an empty list heals. */
+    record Partition(List<Integer> cutOffFrom) {
+    }
+
     /** What the replica does now, and what it could be told. */
-    record View(int replica, String mode, String description, long delayMillis, List<String> modes) {
+    record View(int replica, String mode, String description, long delayMillis, List<String> modes,
+                List<Integer> cutOffFrom) {
     }
 
     private final LabSwitches switches;
     private final LabToken token;
     private final int replicaId;
+    private final ReplicaRuntime runtime;
 
-    LabController(LabSwitches switches, LabProperties properties, BrokerReplicaProperties replica) {
+    LabController(LabSwitches switches, LabProperties properties, BrokerReplicaProperties replica, ReplicaRuntime runtime) {
         this.switches = switches;
+        this.runtime = runtime;
         this.token = LabToken.read(properties.tokenFile());
         this.replicaId = replica.replicaId();
     }
@@ -72,6 +81,25 @@ class LabController {
         return view();
     }
 
+    /** Cuts this replica's links to the given peers, in both directions, until healed with an empty list. */
+    @PutMapping("/api/v1/lab/links")
+    View partition(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+                   @RequestBody Partition partition) {
+        authorize(authorization);
+        if (partition == null || partition.cutOffFrom() == null) {
+            throw ReplicaProblems.problem(HttpStatus.BAD_REQUEST, "PEERS_REQUIRED", "No peers given",
+                    "give {\"cutOffFrom\": [replica ids]}; an empty list heals the partition");
+        }
+        try {
+            runtime.silencePeers(new TreeSet<>(partition.cutOffFrom()));
+        } catch (IllegalArgumentException e) {
+            throw ReplicaProblems.problem(HttpStatus.BAD_REQUEST, "UNKNOWN_PEER", "Not a peer", e.getMessage());
+        } catch (IllegalStateException e) {
+            throw ReplicaProblems.problem(HttpStatus.CONFLICT, "LINKS_NOT_RELAYED", "Links cannot be cut", e.getMessage());
+        }
+        return view();
+    }
+
     private void authorize(String authorization) {
         if (!token.matches(authorization)) {
             throw ReplicaProblems.problem(HttpStatus.UNAUTHORIZED, "LAB_TOKEN_REQUIRED", "Lab token required",
@@ -82,6 +110,7 @@ class LabController {
     private View view() {
         LabSetting now = switches.current();
         return new View(replicaId, now.mode().label(), now.mode().description(), now.delay().toMillis(),
-                Arrays.stream(Misbehaviour.values()).map(Misbehaviour::label).toList());
+                Arrays.stream(Misbehaviour.values()).map(Misbehaviour::label).toList(),
+                List.copyOf(new TreeSet<>(runtime.silencedPeers())));
     }
 }

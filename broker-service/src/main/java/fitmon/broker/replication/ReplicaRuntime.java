@@ -55,6 +55,15 @@ public class ReplicaRuntime implements SmartLifecycle {
         return replica.state().name();
     }
 
+    /** Lab partitions: cuts this replica off from the given peers (empty heals); see {@link BftSmartReplica#silencePeers}. */
+    public void silencePeers(java.util.Set<Integer> peers) {
+        replica.silencePeers(peers);
+    }
+
+    public java.util.Set<Integer> silencedPeers() {
+        return replica.silencedPeers();
+    }
+
     /** What the replica restored from its data directory at start; null if memory-only or not yet. */
     public fitmon.replication.durability.ReplicaJournal.Restored restored() {
         return replica.restored();

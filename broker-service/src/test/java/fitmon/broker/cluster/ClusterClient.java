@@ -18,6 +18,9 @@ import fitmon.core.pki.CertificateAuthority;
 import fitmon.replication.OrderingClient;
 import fitmon.replication.ReplicationSettings;
 import fitmon.replication.bftsmart.BftSmartOrderingClient;
+import fitmon.replication.link.LinkCredentials;
+import fitmon.replication.link.LinkSettings;
+import fitmon.replication.link.LinkTls;
 
 /** The BFT-SMaRt ordering client a test uses to submit commands to a {@link BrokerCluster}. */
 final class ClusterClient {
@@ -51,6 +54,27 @@ final class ClusterClient {
             byte[] certificate = ca.issueGatewayCertificate("gateway-" + firstClientId, keys.getPublic(),
                     now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1))).getEncoded();
             return new GatewaySignedClient(unsigned, new CommandSigner(certificate, keys.getPrivate()));
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Signed commands over mutual TLS, to replicas that {@link BrokerCluster#useLinkCertificates} gave
+     * link certificates of {@code ca}; the client shows a gateway certificate of the same CA.
+     */
+    static OrderingClient connectOverLinks(BrokerCluster cluster, CertificateAuthority ca, int firstClientId) {
+        ReplicationSettings settings = ReplicationSettings.of(ReplicationSettings.parsePeers(cluster.peerAddresses()), cluster.f())
+                .withOrderingTimeout(Duration.ofSeconds(1));
+        KeyPair keys = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519);
+        Instant now = Instant.now();
+        java.security.cert.X509Certificate certificate = ca.issueGatewayCertificate("gateway-" + firstClientId,
+                keys.getPublic(), now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
+        LinkCredentials credentials = new LinkCredentials(keys.getPrivate(), certificate);
+        BftSmartOrderingClient client = new BftSmartOrderingClient(settings, firstClientId, 2, Duration.ofSeconds(60), true,
+                LinkSettings.of(new LinkTls(ca.publicKey(), () -> credentials)));
+        try {
+            return new GatewaySignedClient(client, new CommandSigner(certificate.getEncoded(), keys.getPrivate()));
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
  * through the suite's control endpoint (127.0.0.1, token in the data directory's {@code lab.json}).
  */
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = {"Inject faults into the fitmon local running on this machine, from another terminal: kill, restart, pause and resume its services; in lab mode (fitmon local --lab), make a replica lie.",
+        description = {"Inject faults into the fitmon local running on this machine, from another terminal: kill, restart, pause and resume its services; in lab mode (fitmon local --lab), make a replica lie or cut it off from its peers.",
                 "NAME: replica-0..replica-3 (or just 0..3), registry, gateway, console, demo-probe."},
         footer = {"", "Exit codes: 0 done, 2 usage, 3 refused by the suite (unknown service, already down, not paused, restart failed), 4 no suite running with that data directory."})
 final class LabCommand implements Runnable {
@@ -75,6 +75,18 @@ final class LabCommand implements Runnable {
             throw CliException.usage("--mode takes one word, e.g. equivocate");
         }
         return send("lie", name + " " + mode + (delayMillis == null ? "" : " " + delayMillis));
+    }
+
+    @Command(name = "partition", mixinStandardHelpOptions = true,
+            description = {"Cut a replica off from some or all of its peers, as a network partition would: its replication links to them are closed and refused both ways until healed. Only in a suite started with --lab (and links over TLS, the default).",
+                    "With f=1 one replica cut off from all the others falls behind while the rest go on ordering; `--from none` heals it and it catches up."})
+    int partition(@Parameters(paramLabel = "NAME", description = "replica-N or N") String name,
+                  @Option(names = "--from", defaultValue = "all", paramLabel = "PEERS",
+                          description = "Replica numbers to cut it off from, comma-separated; all (default) or none (heals).") String peers) {
+        if (peers.isBlank() || peers.contains(" ")) {
+            throw CliException.usage("--from takes replica numbers without spaces, e.g. 0,1, or all, or none");
+        }
+        return send("partition", name + " " + peers);
     }
 
     private int send(String verb, String name) {

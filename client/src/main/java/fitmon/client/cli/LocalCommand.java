@@ -45,6 +45,11 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--lab", description = "Lab mode: the replicas accept `fitmon lab lie` (alter, equivocate, drop, delay, reorder or replay deliveries, wrong replies, lying reads). For watching fitmon out-vote a lying replica; never for real monitoring.")
     boolean lab;
 
+    @Option(names = "--plain-links", description = "Run the replication links (gateway to replicas, replica to replica) "
+            + "over plain TCP instead of mutual TLS: anyone on this machine can then read every event on them. For "
+            + "measuring what TLS costs; never for real monitoring.")
+    boolean plainLinks;
+
     @Override
     public Integer call() throws Exception {
         FitmonCommand root = Root.of(spec);
@@ -53,7 +58,7 @@ final class LocalCommand implements Callable<Integer> {
             throw CliException.usage("--f must be between 1 and " + LocalSuite.MAX_F + ", got " + f);
         }
         LocalSuite suite = new LocalSuite(new LocalSuite.Settings(repository, data, portOffset, !noDemo, lab, f,
-                noRestart ? RestartPolicy.NEVER : RestartPolicy.DEFAULT), out);
+                noRestart ? RestartPolicy.NEVER : RestartPolicy.DEFAULT, !plainLinks), out);
         Thread stopper = new Thread(() -> {
             out.println("fitmon-local: stopping…");
             out.flush();

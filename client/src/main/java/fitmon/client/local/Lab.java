@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 final class Lab {
 
     /** The verbs, as the control endpoint and {@code fitmon lab} name them. */
-    static final List<String> VERBS = List.of("status", "kill", "restart", "pause", "resume", "lie");
+    static final List<String> VERBS = List.of("status", "kill", "restart", "pause", "resume", "lie", "partition");
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
@@ -55,6 +55,9 @@ final class Lab {
         if (verb.equals("lie")) {
             return lie(target);
         }
+        if (verb.equals("partition")) {
+            return partition(target);
+        }
         Optional<ChildProcess> service = find(target);
         if (service.isEmpty()) {
             return new LabAnswer(LabAnswer.UNKNOWN, "no service '" + target + "' in this suite: one of "
@@ -69,6 +72,50 @@ final class Lab {
             };
         } catch (IOException e) {
             return new LabAnswer(LabAnswer.FAILED, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new LabAnswer(LabAnswer.STOPPING, "interrupted: the suite is stopping");
+        }
+    }
+
+    /** {@code partition}: the target is "NAME PEERS", PEERS a comma-separated list of replica numbers, {@code all} or {@code none}. */
+    private LabAnswer partition(String target) {
+        if (replicaLab == null) {
+            return new LabAnswer(LabAnswer.CONFLICT, "this suite was not started in lab mode, so its replicas refuse to"
+                    + " cut their links: stop it and start it with `./fitmon-local --lab`");
+        }
+        String[] words = target == null ? new String[0] : target.trim().split("\\s+");
+        if (words.length != 2) {
+            return new LabAnswer(LabAnswer.UNKNOWN, "partition needs a replica and its peers to cut off, e.g. `3 all` or `3 0,1`");
+        }
+        Optional<ChildProcess> replica = find(words[0]);
+        if (replica.isEmpty() || !replica.get().name.startsWith("replica-")) {
+            return new LabAnswer(LabAnswer.UNKNOWN, "no replica '" + words[0] + "' in this suite");
+        }
+        int own = Integer.parseInt(replica.get().name.substring("replica-".length()));
+        int n = (int) services.stream().filter(s -> s.name.startsWith("replica-")).count();
+        List<Integer> peers = new java.util.ArrayList<>();
+        if (words[1].equals("all")) {
+            for (int id = 0; id < n; id++) {
+                if (id != own) {
+                    peers.add(id);
+                }
+            }
+        } else if (!words[1].equals("none")) {
+            for (String peer : words[1].split(",")) {
+                try {
+                    peers.add(Integer.parseInt(peer.trim().replace("replica-", "")));
+                } catch (NumberFormatException e) {
+                    return new LabAnswer(LabAnswer.UNKNOWN, "'" + peer + "' is not a replica number");
+                }
+            }
+        }
+        try {
+            LabAnswer answer = replicaLab.cutOff(replica.get().name, peers);
+            if (answer.status() == LabAnswer.OK) {
+                say.accept("lab: " + answer.text());
+            }
+            return answer;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new LabAnswer(LabAnswer.STOPPING, "interrupted: the suite is stopping");

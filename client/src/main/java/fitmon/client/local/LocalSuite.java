@@ -49,9 +49,10 @@ public final class LocalSuite implements AutoCloseable {
      * @param lab        lab mode: replicas accept {@code fitmon lab lie} (never for anything but a lab)
      * @param f          faulty replicas tolerated: the group has 3f+1 replicas
      * @param restarts   what happens to a service that ends by itself
+     * @param linkTls    replication links over mutual TLS (false: plain TCP, to measure what TLS costs)
      */
     public record Settings(Path repository, Path data, int portOffset, boolean demo, boolean lab, int f,
-                           RestartPolicy restarts) {
+                           RestartPolicy restarts, boolean linkTls) {
 
         public Settings {
             if (f < 1 || f > MAX_F) {
@@ -133,6 +134,9 @@ public final class LocalSuite implements AutoCloseable {
         registry.awaitReady(START_TIMEOUT);
         say("registry ready at " + registryUrl);
         String caPublicKey = get(registryUrl + "/api/v1/ca").get("publicKey").asString();
+        if (!settings.linkTls()) {
+            say("PLAIN LINKS: the gateway and the replicas talk over plain TCP (--plain-links); never for real monitoring");
+        }
         // every start: a link certificate near its end is issued anew, the others are kept
         run("link certificates", List.of(java, "-cp", brokerJar.toString(), "-Dloader.main=fitmon.broker.keygen.ReplicaKeyGen",
                 "org.springframework.boot.loader.launch.PropertiesLauncher", "--out", keys.toString(),
@@ -167,10 +171,12 @@ public final class LocalSuite implements AutoCloseable {
                     "--fitmon.broker.ca-public-key=" + caPublicKey,
                     "--fitmon.broker.keys.private-key-file=" + keys.resolve("replica-" + i + "/replica.key.pem"),
                     "--fitmon.broker.keys.public-key-files=" + String.join(",", publicKeys),
-                    "--fitmon.broker.links.cert-file=" + keys.resolve("replica-" + i + "/link.cert.pem"),
-                    "--fitmon.broker.links.key-file=" + keys.resolve("replica-" + i + "/link.key.pem"),
                     "--fitmon.broker.delivery.jwks-url=" + registryUrl + "/api/v1/tokens/jwks.json",
                     "--fitmon.broker.data-dir=" + data.resolve("broker-" + i)));
+            if (settings.linkTls()) {
+                arguments.add("--fitmon.broker.links.cert-file=" + keys.resolve("replica-" + i + "/link.cert.pem"));
+                arguments.add("--fitmon.broker.links.key-file=" + keys.resolve("replica-" + i + "/link.key.pem"));
+            }
             if (settings.lab()) {
                 arguments.addAll(ReplicaLab.arguments(data));
             }
@@ -187,7 +193,7 @@ public final class LocalSuite implements AutoCloseable {
                 "--fitmon.gateway.registry.service-token-file=" + data.resolve("registry/service-token"),
                 "--fitmon.gateway.cluster.f=" + f, "--fitmon.gateway.cluster.peers=" + String.join(",", peers),
                 "--fitmon.gateway.cluster.replica-urls=" + String.join(",", replicaUrls),
-                "--fitmon.gateway.cluster.link-tls=true",
+                "--fitmon.gateway.cluster.link-tls=" + settings.linkTls(),
                 // the replicas remember client ids; each gateway run, a restart included, takes new ones
                 "--fitmon.gateway.cluster.first-client-id=" + (1000 + 4 * ThreadLocalRandom.current().nextInt(1, 100_000))),
                 gatewayUrl + "/actuator/health/readiness", data);

@@ -70,24 +70,41 @@ final class ReplicaLab {
             if (response.statusCode() != 200) {
                 return "unknown (HTTP " + response.statusCode() + ")";
             }
-            return JSON.readTree(response.body()).path("mode").asString("unknown");
+            JsonNode view = JSON.readTree(response.body());
+            List<Integer> cutOff = new java.util.ArrayList<>();
+            view.path("cutOffFrom").forEach(id -> cutOff.add(id.asInt()));
+            return view.path("mode").asString("unknown") + (cutOff.isEmpty() ? "" : ", cut off from replicas " + cutOff);
         } catch (IOException | JacksonException e) {
             return "unknown (no answer)";
         }
     }
 
-    /** Tells a replica what to do wrong ({@code honest} to stop); the answer says what it does now. */
-    LabAnswer tell(String replica, String mode, Long delayMillis) throws InterruptedException {
+    /** Cuts a replica's links to the given peers (empty: heals); the answer says whom it is cut off from now. */
+    LabAnswer cutOff(String replica, List<Integer> peers) throws InterruptedException {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        peers.forEach(body.putArray("cutOffFrom")::add);
+        Exchange exchange = put(replica, "/api/v1/lab/links", body);
+        if (exchange.failure() != null) {
+            return exchange.failure();
+        }
+        List<Integer> now = new java.util.ArrayList<>();
+        exchange.answer().path("cutOffFrom").forEach(id -> now.add(id.asInt()));
+        return LabAnswer.ok(now.isEmpty() ? replica + " is connected to every peer again"
+                : replica + " is cut off from replicas " + now + " (links closed and refused both ways); `fitmon lab "
+                + "partition " + replica + " none` heals it");
+    }
+
+    /** A replica's answer to a lab change, or why there is none. */
+    private record Exchange(JsonNode answer, LabAnswer failure) {
+    }
+
+    private Exchange put(String replica, String path, ObjectNode body) throws InterruptedException {
         String url = replicaUrls.get(replica);
         if (url == null) {
-            return new LabAnswer(LabAnswer.UNKNOWN, "'" + replica + "' is not a replica: only replicas can be told to lie ("
-                    + String.join(", ", replicaUrls.keySet().stream().sorted().toList()) + ")");
+            return new Exchange(null, new LabAnswer(LabAnswer.UNKNOWN, "'" + replica + "' is not a replica ("
+                    + String.join(", ", replicaUrls.keySet().stream().sorted().toList()) + ")"));
         }
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("mode", mode);
-        if (delayMillis != null) {
-            body.put("delayMillis", delayMillis);
-        }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/v1/lab"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
@@ -97,20 +114,35 @@ final class ReplicaLab {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return new LabAnswer(LabAnswer.CONFLICT, replica + " does not answer at " + url + " ("
-                    + e.getClass().getSimpleName() + "): is it down or paused? `fitmon lab status` shows it");
+            return new Exchange(null, new LabAnswer(LabAnswer.CONFLICT, replica + " does not answer at " + url + " ("
+                    + e.getClass().getSimpleName() + "): is it down or paused? `fitmon lab status` shows it"));
         }
         JsonNode answer;
         try {
             answer = JSON.readTree(response.body());
         } catch (JacksonException e) {
-            return new LabAnswer(LabAnswer.FAILED, replica + " answered HTTP " + response.statusCode()
-                    + " with something that is not JSON");
+            return new Exchange(null, new LabAnswer(LabAnswer.FAILED, replica + " answered HTTP " + response.statusCode()
+                    + " with something that is not JSON"));
         }
         if (response.statusCode() != 200) {
-            return new LabAnswer(response.statusCode() == 400 ? LabAnswer.CONFLICT : LabAnswer.FAILED,
-                    replica + " refused: " + answer.path("detail").asString("HTTP " + response.statusCode()));
+            return new Exchange(null, new LabAnswer(response.statusCode() == 400 || response.statusCode() == 409
+                    ? LabAnswer.CONFLICT : LabAnswer.FAILED,
+                    replica + " refused: " + answer.path("detail").asString("HTTP " + response.statusCode())));
         }
+        return new Exchange(answer, null);
+    }
+
+    /** Tells a replica what to do wrong ({@code honest} to stop); the answer says what it does now. */
+    LabAnswer tell(String replica, String mode, Long delayMillis) throws InterruptedException {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("mode", mode);
+        if (delayMillis != null) {
+            body.put("delayMillis", delayMillis);
+        }
+        Exchange exchange = put(replica, "/api/v1/lab", body);
+        if (exchange.failure() != null) {
+            return exchange.failure();
+        }
+        JsonNode answer = exchange.answer();
         String now = answer.path("mode").asString();
         if (now.equals("honest")) {
             return LabAnswer.ok(replica + " is honest again");

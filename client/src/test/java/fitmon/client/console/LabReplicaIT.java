@@ -157,6 +157,16 @@ class LabReplicaIT {
         HttpResponse<String> shown = lab(LYING, "GET", null, TOKEN);
         assertThat(shown.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(shown.body()).get("mode").asString()).isEqualTo("honest");
+
+        // this suite's replicas run plain TCP links, the library's own: nothing of ours can cut them
+        HttpResponse<String> partition = lab(LYING, "PUT", "/links", "{\"cutOffFrom\":[0]}", TOKEN);
+        assertThat(partition.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(partition.body()).get("code").asString()).isEqualTo("LINKS_NOT_RELAYED");
+        assertThat(JSON.readTree(partition.body()).get("detail").asString()).contains("plain TCP");
+        HttpResponse<String> partitionWithoutToken = lab(LYING, "PUT", "/links", "{\"cutOffFrom\":[0]}", null);
+        assertThat(partitionWithoutToken.statusCode()).isEqualTo(401);
+        assertThat(lab(0, "PUT", "/links", "{\"cutOffFrom\":[1]}", TOKEN).statusCode())
+                .as("no lab mode, no partition").isEqualTo(404);
     }
 
     // ---------------------------------------------------------------- the run
@@ -231,7 +241,13 @@ class LabReplicaIT {
     }
 
     private static HttpResponse<String> lab(int replica, String method, String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.brokers().httpUrl(replica) + "/api/v1/lab"))
+        return lab(replica, method, "", body, token);
+    }
+
+    private static HttpResponse<String> lab(int replica, String method, String subpath, String body, String token)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.brokers().httpUrl(replica) + "/api/v1/lab"
+                        + subpath))
                 .timeout(Duration.ofSeconds(10))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));

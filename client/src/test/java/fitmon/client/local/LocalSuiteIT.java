@@ -139,6 +139,7 @@ class LocalSuiteIT {
             }
 
             aReplicaToldToLieIsOutvoted(second, clone);
+            aReplicaCutOffFromItsPeersFallsBehindAndCatchesUpWhenHealed(second, clone);
             aReplicaAndTheDemoProbeDieTheSuiteGoesOnAndLabRestartBringsTheReplicaBack(second, clone);
         } finally {
             second.stop();
@@ -204,10 +205,48 @@ class LocalSuiteIT {
         assertThat(run.service("--fitmon.broker.replica-id=1").pid()).isNotEqualTo(replica1.pid());
 
         // the restarted replica catches up by state transfer as the others go on ordering
+        publishUntilEveryReplicaAgrees(probe, "after the restart", "replica 1");
+    }
+
+    /**
+     * {@code fitmon lab partition 2}: replica 2's links to its peers are cut (over the TLS relays)
+     * while the other three go on ordering; it falls behind; {@code --from none} heals it and it
+     * reaches the others' state digest.
+     */
+    private static void aReplicaCutOffFromItsPeersFallsBehindAndCatchesUpWhenHealed(Run run, Path clone)
+            throws Exception {
+        Path data = clone.resolve(".fitmon-local");
+        ProbeClient probe = ProbeClient.open(data.resolve("demo-probe"),
+                GatewayClient.builder("http://127.0.0.1:" + PORTS.gateway()).build());
+        CliRun cut = CliRun.run(Map.of(), "lab", "--data", data.toString(), "partition", "2");
+        assertThat(cut.exitCode()).as(cut.toString()).isZero();
+        assertThat(cut.out()).contains("replica-2 is cut off from replicas [0, 1, 3]");
+        assertThat(CliRun.run(Map.of(), "lab", "--data", data.toString(), "status").out())
+                .contains("cut off from replicas [0, 1, 3]");
+        long cutAt = consensusId(2);
+        for (int i = 0; i < 5; i++) {
+            assertOrdered(probe.publish("demo.host", JSON.readTree("{\"lab\":\"replica 2 cut off\",\"n\":" + i + "}")));
+        }
+        assertThat(consensusId(0)).as("the three others order on").isGreaterThan(cutAt + 3);
+        assertThat(consensusId(2)).as("replica 2, cut off").isLessThanOrEqualTo(cutAt + 1);
+
+        CliRun heal = CliRun.run(Map.of(), "lab", "--data", data.toString(), "partition", "2", "--from", "none");
+        assertThat(heal.exitCode()).as(heal.toString()).isZero();
+        assertThat(heal.out()).contains("replica-2 is connected to every peer again");
+        publishUntilEveryReplicaAgrees(probe, "after the partition", "replica 2");
+    }
+
+    private static long consensusId(int replica) throws Exception {
+        return JSON.readTree(get("http://127.0.0.1:" + PORTS.replicaHttp(replica) + "/api/v1/replica").body())
+                .get("lastConsensusId").asLong();
+    }
+
+    /** Publishes an event a second until the four replicas report the same consensus id and digest. */
+    private static void publishUntilEveryReplicaAgrees(ProbeClient probe, String label, String behind) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         int published = 0;
         while (true) {
-            assertOrdered(probe.publish("demo.host", JSON.readTree("{\"lab\":\"after the restart\",\"n\":" + published++ + "}")));
+            assertOrdered(probe.publish("demo.host", JSON.readTree("{\"lab\":\"" + label + "\",\"n\":" + published++ + "}")));
             List<String> states = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 HttpResponse<String> response = get("http://127.0.0.1:" + PORTS.replicaHttp(i) + "/api/v1/replica");
@@ -216,9 +255,9 @@ class LocalSuiteIT {
                         + replica.get("digest").asString());
             }
             if (published >= 3 && states.stream().distinct().count() == 1) {
-                break;
+                return;
             }
-            assertThat(System.nanoTime()).as("replica 1 at the others' state digest; consensus id and digest of "
+            assertThat(System.nanoTime()).as(behind + " at the others' state digest; consensus id and digest of "
                     + "replicas 0-3: %s", states).isLessThan(deadline);
             Thread.sleep(1000);
         }

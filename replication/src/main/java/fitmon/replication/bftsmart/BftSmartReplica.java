@@ -117,6 +117,40 @@ public final class BftSmartReplica implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Cuts this replica off from the given peers (lab partitions; empty heals): see
+     * {@link ReplicaLinks#silence}. Only over link relays: plain TCP links are the library's own.
+     *
+     * @throws IllegalStateException when the replica runs without link relays or has not opened them yet
+     */
+    public void silencePeers(java.util.Set<Integer> peers) {
+        ReplicaLinks open = links;
+        if (open == null) {
+            throw new IllegalStateException("replica " + replicaId + " cannot cut links: "
+                    + (linkSettings == null ? "its links are plain TCP, the library's own (partitions need link TLS, "
+                    + "fitmon.broker.links.*)" : "it has not opened its links yet"));
+        }
+        for (int peer : peers) {
+            if (peer < 0 || peer >= settings.n() || peer == replicaId) {
+                throw new IllegalArgumentException("replica " + replicaId + " has no peer " + peer + " (peers: 0.."
+                        + (settings.n() - 1) + " but itself)");
+            }
+        }
+        open.silence(peers);
+    }
+
+    /** The peers this replica is cut off from; empty without link relays. */
+    public java.util.Set<Integer> silencedPeers() {
+        ReplicaLinks open = links;
+        return open == null ? java.util.Set.of() : open.silenced();
+    }
+
+    /** The library's message thread, once the library built it; null before. */
+    Thread messageThread() {
+        bftsmart.tom.core.TOMLayer layer = adapter.catchUpStateManager().layer();
+        return layer == null ? null : layer.getCommunication();
+    }
+
     /** The relays of this replica's links, once it started over them; null before or without. */
     ReplicaLinks links() {
         return links;
@@ -173,6 +207,7 @@ public final class BftSmartReplica implements AutoCloseable {
                 LOG.warn("replica {} links are PLAIN TCP: anyone on the network can read every event and command "
                         + "and pose as a peer; for development only", replicaId);
             }
+            watchdog.watchWhileStarting();
             ServiceReplica started = new ServiceReplica(TomConfigurations.forReplica(replicaId, settings, libraryView, keys),
                     new MemoryBasedViewStorage(), adapter, adapter, this::prepare, replier());
             synchronized (this) {

@@ -58,6 +58,8 @@ final class StallWatchdog implements AutoCloseable {
     private long unansweredSince;
     private long retrievingSince;
     private int stalledChecks;
+    /** False while the replica starts: then only the message thread's death is checked. */
+    private volatile boolean ordering;
 
     /** @param failed told once if the replica can never order again (its message thread died) */
     StallWatchdog(int replicaId, CatchUpStateManager stateManager, Duration orderingTimeout, Consumer<Throwable> failed) {
@@ -70,9 +72,25 @@ final class StallWatchdog implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    void start() {
+    /**
+     * While the replica starts (the library's constructor waits for the group), only watches that
+     * the library's message thread stays alive: it can die then too (the library threw a
+     * NullPointerException on it while a leader change was going on as a replica rejoined), and a
+     * replica without it would wait for its group forever.
+     */
+    synchronized void watchWhileStarting() {
+        if (!thread.isAlive()) {
+            thread.start();
+        }
+    }
+
+    /** From now on the replica orders: watches its progress as well. */
+    synchronized void start() {
         lastProgress = System.nanoTime();
-        thread.start();
+        ordering = true;
+        if (!thread.isAlive()) {
+            thread.start();
+        }
     }
 
     private void run() {
@@ -92,7 +110,7 @@ final class StallWatchdog implements AutoCloseable {
 
     private void check(long now) {
         TOMLayer layer = stateManager.layer();
-        if (layer == null) {
+        if (layer == null || messageThreadEnded(layer) || !ordering) {
             return;
         }
         if (!messageThreadAlive(layer, now)) {
@@ -142,7 +160,8 @@ final class StallWatchdog implements AutoCloseable {
         stateManager.requestCheck(last);
     }
 
-    private boolean messageThreadAlive(TOMLayer layer, long now) {
+    /** True (and the replica failed) once the library's message thread has ended. */
+    private boolean messageThreadEnded(TOMLayer layer) {
         ServerCommunicationSystem messages = layer.getCommunication();
         if (messages != null && !messages.isAlive() && running) {
             activity = "failed: its message thread died";
@@ -150,8 +169,13 @@ final class StallWatchdog implements AutoCloseable {
             LOG.error("replica {}'s message thread has ended (the library stops reading peer messages on any error): "
                     + "this replica can no longer order; stopping it so that it is restarted and catches up", replicaId);
             failed.accept(new IllegalStateException("the library's message thread ended"));
-            return false;
+            return true;
         }
+        return false;
+    }
+
+    private boolean messageThreadAlive(TOMLayer layer, long now) {
+        ServerCommunicationSystem messages = layer.getCommunication();
         if (unansweredSince == 0 || stateManager.messageThreadSeen() - unansweredSince >= 0) {
             unansweredSince = now; // answered: the request sent now is the oldest unanswered one
         }

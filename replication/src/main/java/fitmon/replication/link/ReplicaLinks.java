@@ -2,7 +2,6 @@ package fitmon.replication.link;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,10 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,6 +45,9 @@ public final class ReplicaLinks implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaLinks.class);
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** How long a link that passed its handshake waits for the library behind to listen. */
+    private static final java.time.Duration LIBRARY_START_WAIT = java.time.Duration.ofSeconds(60);
+    private volatile boolean closed;
     /** Clients at once past their handshake; each costs two threads. */
     static final int MAX_CLIENT_LINKS = 1024;
 
@@ -57,6 +59,9 @@ public final class ReplicaLinks implements Closeable {
     private final List<Peer> libraryView = new ArrayList<>();
     private final Map<Integer, Socket> inboundPeers = new ConcurrentHashMap<>();
     private final AtomicInteger clientLinks = new AtomicInteger();
+    /** Peers this replica is cut off from (lab partitions): their links are closed and refused. */
+    private volatile Set<Integer> silenced = Set.of();
+    private final Map<Integer, Socket> outboundPeers = new ConcurrentHashMap<>();
 
     private ReplicaLinks(int me, List<Peer> peers, LinkSettings settings, int libraryPort) {
         this.me = me;
@@ -109,6 +114,35 @@ public final class ReplicaLinks implements Closeable {
     }
 
     /**
+     * Cuts this replica off from the given peers, as a network partition would: their links are
+     * closed, and new ones, in either direction, are refused until the set no longer names them.
+     * The library on each side keeps trying to reconnect every 5 s and succeeds once healed.
+     */
+    public void silence(Set<Integer> peers) {
+        silenced = Set.copyOf(peers);
+        for (Integer peer : silenced) {
+            Socket in = inboundPeers.get(peer);
+            if (in != null) {
+                RelayListener.quietlyClose(in);
+            }
+            Socket out = outboundPeers.get(peer);
+            if (out != null) {
+                RelayListener.quietlyClose(out);
+            }
+        }
+        if (!silenced.isEmpty()) {
+            LOG.warn("LAB: replica {} is cut off from replicas {}", me, silenced);
+        } else {
+            LOG.warn("LAB: replica {} is connected to every peer again", me);
+        }
+    }
+
+    /** The peers this replica is cut off from. */
+    public Set<Integer> silenced() {
+        return silenced;
+    }
+
+    /**
      * Ends every link other replicas opened to this one, as a network fault would; the library on
      * both sides reconnects by itself (the one with the higher id connects, within about 5 s).
      */
@@ -131,7 +165,7 @@ public final class ReplicaLinks implements Closeable {
             LOG.warn("replica {} refused a client link of {}: {} are open", me, client, MAX_CLIENT_LINKS);
             return;
         }
-        try (Socket library = connectToLibrary(libraryPort)) {
+        try (Socket library = connectPatiently(libraryPort)) {
             socket.setSoTimeout(0);
             slot.established();
             Splice.run("fitmon-link-client-" + client.name(), socket, library, null);
@@ -152,28 +186,24 @@ public final class ReplicaLinks implements Closeable {
                     socket.getRemoteSocketAddress(), peer);
             return;
         }
+        if (silenced.contains(id)) {
+            return;
+        }
         PeerStreamCheck check = PeerStreamCheck.fromConnectingPeer(id, settings.maxFrameBytes());
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[4096];
+        ByteArrayOutputStream head;
         try {
-            while (!check.handshakeDone()) {
-                int read = in.read(buffer);
-                if (read < 0) {
-                    return;
-                }
-                check.accept(buffer, 0, read);
-                head.write(buffer, 0, read);
-                if (System.nanoTime() > deadline) {
-                    throw new SocketTimeoutException("handshake not complete in " + settings.handshakeTimeout());
-                }
-            }
+            head = readHandshake(socket.getInputStream(), check, deadline);
         } catch (PeerStreamCheck.Violation e) {
             LOG.warn("replica {} closed the link of replica {} from {}: {}", me, id, socket.getRemoteSocketAddress(),
                     e.getMessage());
             return;
         }
-        try (Socket library = connectToLibrary(libraryPort + 1)) {
+        if (head == null) {
+            return;
+        }
+        // the library may still be starting (its port opens after the relays'): wait for it as a slow
+        // network would, instead of closing a link the peer's library then handles badly
+        try (Socket library = connectPatiently(libraryPort + 1)) {
             OutputStream out = library.getOutputStream();
             head.writeTo(out);
             out.flush();
@@ -183,6 +213,9 @@ public final class ReplicaLinks implements Closeable {
             if (previous != null) {
                 RelayListener.quietlyClose(previous); // the library replaces its link to that peer too
             }
+            if (silenced.contains(id)) {
+                return; // cut off while this link was being set up
+            }
             splicePeer(id, socket, library, check);
         } finally {
             inboundPeers.remove(id, socket);
@@ -191,13 +224,23 @@ public final class ReplicaLinks implements Closeable {
 
     private void outboundPeer(Peer peer, Socket local, RelayListener.Slot slot) throws IOException {
         local.setSoTimeout(timeoutMillis());
-        int id = new DataInputStream(local.getInputStream()).readInt();
-        if (id != me) {
-            LOG.warn("replica {}: a local process posed as replica {} on the link to replica {}", me, id, peer.id());
+        ByteArrayOutputStream head;
+        try {
+            head = readHandshake(local.getInputStream(), PeerStreamCheck.fromConnectingPeer(me, settings.maxFrameBytes()),
+                    System.nanoTime() + settings.handshakeTimeout().toNanos());
+        } catch (PeerStreamCheck.Violation e) {
+            LOG.warn("replica {}: a local process broke the link to replica {}: {}", me, peer.id(), e.getMessage());
             return;
         }
-        try (SSLSocket remote = settings.tls().connect(new InetSocketAddress(peer.host(), peer.port() + 1),
-                settings.handshakeTimeout())) {
+        if (head == null) {
+            return;
+        }
+        slot.established(); // our own library, waiting for its peer from here on
+        SSLSocket reached = reachPatiently(peer, local);
+        if (reached == null) {
+            return;
+        }
+        try (SSLSocket remote = reached) {
             LinkIdentity answered = LinkTls.peerOf(remote);
             if (!answered.isReplica(peer.id())) {
                 LOG.warn("replica {}: {}:{} answered with the certificate of {}, not replica-{}", me, peer.host(),
@@ -205,12 +248,110 @@ public final class ReplicaLinks implements Closeable {
                 return;
             }
             OutputStream out = remote.getOutputStream();
-            out.write(ByteBuffer.allocate(4).putInt(me).array());
+            head.writeTo(out);
             out.flush();
             remote.setSoTimeout(0);
             local.setSoTimeout(0);
-            slot.established();
-            splicePeer(peer.id(), remote, local, PeerStreamCheck.fromAcceptingPeer(settings.maxFrameBytes()));
+            outboundPeers.put(peer.id(), remote);
+            try {
+                if (silenced.contains(peer.id())) {
+                    return;
+                }
+                splicePeer(peer.id(), remote, local, PeerStreamCheck.fromAcceptingPeer(settings.maxFrameBytes()));
+            } finally {
+                outboundPeers.remove(peer.id(), remote);
+            }
+        }
+    }
+
+    /**
+     * The library's handshake in full (its id, when the check expects one, and both blocks) as it
+     * arrives, checked; null if the connection ended first.
+     */
+    private ByteArrayOutputStream readHandshake(InputStream in, PeerStreamCheck check, long deadlineNanos)
+            throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        while (!check.handshakeDone()) {
+            int read = in.read(buffer);
+            if (read < 0) {
+                return null;
+            }
+            check.accept(buffer, 0, read);
+            head.write(buffer, 0, read);
+            if (System.nanoTime() > deadlineNanos) {
+                throw new SocketTimeoutException("handshake not complete in " + settings.handshakeTimeout());
+            }
+        }
+        return head;
+    }
+
+    /**
+     * Opens TLS to a peer, trying again every second while it is down and our library still waits
+     * for it. The library takes a connection that is accepted and then closed at once for a broken
+     * link and races its own threads reconnecting (and may stop trying); one that is merely slow to
+     * answer it waits for, as it would for a peer that is still starting. Null once the library
+     * gave up or the peer is cut off.
+     */
+    private SSLSocket reachPatiently(Peer peer, Socket local) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port() + 1);
+        while (true) {
+            if (silenced.contains(peer.id())) {
+                return null;
+            }
+            try {
+                return settings.tls().connect(address, settings.handshakeTimeout());
+            } catch (IOException e) {
+                LOG.debug("replica {}: replica {} at {} not reachable yet: {}", me, peer.id(), address, e.toString());
+            }
+            if (!stillWaiting(local)) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Connects to the library's loopback port, trying again for a while: the relays listen before
+     * the library does, and a client or peer whose connection is accepted and then closed at once
+     * takes it for a broken link (the library's own clients then wait 10 s to reconnect).
+     */
+    private Socket connectPatiently(int port) throws IOException {
+        long deadline = System.nanoTime() + LIBRARY_START_WAIT.toNanos();
+        while (true) {
+            try {
+                return connectToLibrary(port);
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline || closed) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the library", e);
+            }
+        }
+    }
+
+    /**
+     * Waits up to a second for the other end to close. After its handshake a library sends nothing
+     * until it gets the answer, so a byte here is a broken protocol and ends the wait as well.
+     */
+    private static boolean stillWaiting(Socket socket) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout(1000);
+        try {
+            socket.getInputStream().read(); // the end of the stream, or a byte that should not be there
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(before);
+            }
         }
     }
 
@@ -242,6 +383,7 @@ public final class ReplicaLinks implements Closeable {
 
     @Override
     public void close() {
+        closed = true;
         listeners.forEach(RelayListener::close);
         inboundPeers.values().forEach(RelayListener::quietlyClose);
     }
