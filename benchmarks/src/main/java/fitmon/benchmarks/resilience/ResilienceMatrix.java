@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * there.
  */
 @Command(name = "resilience", mixinStandardHelpOptions = true,
-        description = {"Run the resilience matrix against a running `./fitmon-local --lab --no-demo`: per scenario, probes publish at a steady rate to a new BFT channel, voting consoles record what they release, and from a quarter to three quarters of the run the leader crashes, freezes or lies (fitmon lab).",
+        description = {"Run the resilience matrix against a running `./fitmon-local --lab --no-demo`: per scenario, probes publish at a steady rate to a new BFT channel, voting consoles record what they release, and from a quarter to three quarters of the run the leader crashes, freezes, lies or is cut off from its peers (fitmon lab).",
                 "Then the checker reports, per scenario, events lost, forged, altered, reordered, duplicated or released unverified (all must be 0), the longest stall a console saw, and the replicas the consoles named."},
         footer = {"", "Scenarios: baseline, crash-leader, pause-leader, alter-leader, equivocate-leader, replay-leader, drop-leader, delay-leader, reorder-leader, wrong-replies-leader, lying-reads-leader;",
                 "with f = 2 (n = 7) also each lie plus a crash of another replica: alter-leader+crash … lying-reads-leader+crash. `all` runs every scenario the group's f tolerates.",

@@ -6,19 +6,23 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 import fitmon.core.pki.CertificateAuthority;
+import fitmon.replication.link.LinkCredentials;
 
 /**
  * Issues each replica its link certificate from the fitmon CA's key files. A certificate with
@@ -49,7 +53,7 @@ final class LinkCertificateIssuer {
         for (int id = 0; id < replicas; id++) {
             Path cert = certFile(out, id);
             Path key = keyFile(out, id);
-            if (Files.exists(cert) && Files.exists(key) && !dueForRenewal(cert)) {
+            if (Files.exists(cert) && Files.exists(key) && !dueForRenewal(cert, key)) {
                 kept.add("replica " + id + " link certificate");
                 continue;
             }
@@ -60,10 +64,21 @@ final class LinkCertificateIssuer {
             Instant now = Instant.now();
             X509Certificate certificate = ca.issueReplicaCertificate(id, pair.getPublic(), now.minus(Duration.ofMinutes(5)),
                     now.plus(VALIDITY));
+            // each file written aside and moved into place whole: a replica re-reading them never
+            // sees half a file, and one that reads the new key before the new certificate keeps
+            // its last good pair (they must match) until both are there
+            Path newKey = key.resolveSibling(key.getFileName() + ".new");
+            Path newCert = cert.resolveSibling(cert.getFileName() + ".new");
             try {
-                Files.deleteIfExists(key);
-                ReplicaKeyGen.writeSecret(key, ReplicaKeyGen.pem("PRIVATE KEY", pair.getPrivate().getEncoded()), written);
-                ReplicaKeyGen.writePublic(cert, ReplicaKeyGen.pem("CERTIFICATE", certificate.getEncoded()), written);
+                Files.deleteIfExists(newKey);
+                ReplicaKeyGen.writeSecret(newKey, ReplicaKeyGen.pem("PRIVATE KEY", pair.getPrivate().getEncoded()),
+                        new ArrayList<>());
+                ReplicaKeyGen.writePublic(newCert, ReplicaKeyGen.pem("CERTIFICATE", certificate.getEncoded()),
+                        new ArrayList<>());
+                Files.move(newKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(newCert, cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                written.add(key);
+                written.add(cert);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot replace " + key + ": " + e.getMessage(), e);
             } catch (GeneralSecurityException e) {
@@ -72,13 +87,19 @@ final class LinkCertificateIssuer {
         }
     }
 
-    private static boolean dueForRenewal(Path certFile) {
+    /** Close to its end, unreadable, or not the key's certificate (a renewal cut short): issue it again. */
+    private static boolean dueForRenewal(Path certFile, Path keyFile) {
         try {
             X509Certificate existing = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certFile)));
+            String pem = Files.readString(keyFile, StandardCharsets.US_ASCII)
+                    .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            PrivateKey key = KeyFactory.getInstance(existing.getPublicKey().getAlgorithm())
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            new LinkCredentials(key, existing); // refuses a key that is not the certificate's
             return existing.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE));
-        } catch (IOException | GeneralSecurityException e) {
-            return true; // unreadable: issue it again
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return true;
         }
     }
 

@@ -34,6 +34,7 @@ import fitmon.replication.link.LinkCredentials;
 import fitmon.replication.link.LinkSettings;
 import fitmon.replication.link.LinkTls;
 import fitmon.testkit.BrokerCluster;
+import fitmon.testkit.RawSockets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,7 +52,7 @@ class LinkTlsIT {
 
     private static final Path LOGS = Path.of("target", "link-tls-it-logs");
     private static final Duration AGREEMENT = Duration.ofSeconds(90);
-    private static final InetAddress OUTSIDER = address("127.0.0.66");
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final CertificateAuthority ca = CertificateAuthority.generate("fitmon-link-ca");
     private BrokerCluster cluster;
@@ -78,7 +79,8 @@ class LinkTlsIT {
         cluster.startAll();
         for (int r = 0; r < cluster.n(); r++) {
             InetSocketAddress relay = port(r, 0);
-            BrokerCluster.await("replica " + r + " to listen on its client port", AGREEMENT, () -> accepts(relay));
+            BrokerCluster.await("replica " + r + " to listen on its client port", AGREEMENT,
+                    () -> RawSockets.accepts(relay));
         }
         client = ClusterClient.connectOverLinks(cluster, ca, 2000);
         create("tls.first");
@@ -86,27 +88,27 @@ class LinkTlsIT {
 
         InetSocketAddress clientPort0 = port(0, 0);
         InetSocketAddress peerPort0 = port(0, 1);
-        assertThat(refusedAtHandshake(null, peerPort0)).as("no certificate").isTrue();
-        assertThat(refusedAtHandshake(gateway(CertificateAuthority.generate("another CA")), clientPort0))
+        assertThat(RawSockets.refusedAtHandshake(via(null, peerPort0))).as("no certificate").isTrue();
+        assertThat(RawSockets.refusedAtHandshake(via(gateway(CertificateAuthority.generate("another CA")), clientPort0)))
                 .as("another CA's gateway certificate").isTrue();
-        assertThat(closedWithoutAnswer(probe(), peerPort0)).as("a probe posing as a replica").isTrue();
-        assertThat(closedWithoutAnswer(gateway(ca), peerPort0)).as("a gateway on the peer port").isTrue();
-        assertThat(closedWithoutAnswer(replica(2), clientPort0)).as("a replica on the client port").isTrue();
+        assertThat(RawSockets.closedWithoutAnswer(via(probe(), peerPort0))).as("a probe posing as a replica").isTrue();
+        assertThat(RawSockets.closedWithoutAnswer(via(gateway(ca), peerPort0))).as("a gateway on the peer port").isTrue();
+        assertThat(RawSockets.closedWithoutAnswer(via(replica(2), clientPort0))).as("a replica on the client port").isTrue();
 
         for (int r = 0; r < cluster.n(); r++) {
             for (int k = 0; k < 20; k++) {
-                silent.add(connectFromOutside(port(r, 0)));
-                silent.add(connectFromOutside(port(r, 1)));
+                silent.add(RawSockets.connectFromOutside(port(r, 0)));
+                silent.add(RawSockets.connectFromOutside(port(r, 1)));
             }
         }
-        try (SSLSocket impostor = settings(replica(2)).tls().connect(peerPort0, Duration.ofSeconds(5))) {
+        try (SSLSocket impostor = via(replica(2), peerPort0).call()) {
             impostor.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(impostor.getOutputStream());
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(impostor.getOutputStream()));
             out.writeInt(1);
             out.writeInt(256);
             out.write(new byte[256]);
             out.flush();
-            assertThat(endsWithoutAnswer(impostor.getInputStream())).isTrue();
+            assertThat(RawSockets.endsWithoutAnswer(impostor.getInputStream())).isTrue();
         }
 
         for (int victim = 0; victim <= 1; victim++) {
@@ -163,52 +165,19 @@ class LinkTlsIT {
                 now.minusSeconds(60), now.plusSeconds(3600)));
     }
 
+    /** Connects over TLS with these credentials (null: none), trusting the test CA. */
+    private java.util.concurrent.Callable<SSLSocket> via(LinkCredentials credentials, InetSocketAddress address) {
+        return () -> settings(credentials).tls().connect(address, TIMEOUT);
+    }
+
     private LinkSettings settings(LinkCredentials credentials) {
         return LinkSettings.of(new LinkTls(ca.publicKey(), () -> credentials));
     }
 
-    /** The TLS handshake fails or the server closes right after it (TLS 1.3 reports a refused client certificate late). */
-    private boolean refusedAtHandshake(LinkCredentials credentials, InetSocketAddress address) {
-        try (SSLSocket socket = settings(credentials).tls().connect(address, Duration.ofSeconds(5))) {
-            socket.setSoTimeout(10_000);
-            return socket.getInputStream().read() < 0;
-        } catch (IOException e) {
-            return true;
-        }
-    }
 
-    /** Past TLS, the relay closes without a byte from the library (which would answer a peer with its handshake). */
-    private boolean closedWithoutAnswer(LinkCredentials credentials, InetSocketAddress address) throws IOException {
-        try (SSLSocket socket = settings(credentials).tls().connect(address, Duration.ofSeconds(5))) {
-            socket.setSoTimeout(10_000);
-            new DataOutputStream(socket.getOutputStream()).writeInt(1);
-            return endsWithoutAnswer(socket.getInputStream());
-        }
-    }
 
-    private static boolean endsWithoutAnswer(InputStream in) {
-        try {
-            return in.read() < 0;
-        } catch (IOException e) {
-            return !(e instanceof java.net.SocketTimeoutException);
-        }
-    }
 
-    private static boolean accepts(InetSocketAddress address) {
-        try (Socket socket = new Socket()) {
-            socket.connect(address, 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static Socket connectFromOutside(InetSocketAddress address) throws IOException {
-        Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(OUTSIDER, 0));
-        socket.connect(address, 5000);
-        return socket;
-    }
 
     private static String log(int replica) throws IOException {
         return Files.readString(LOGS.resolve("replica-" + replica + ".log"), StandardCharsets.UTF_8);
@@ -222,11 +191,4 @@ class LinkTlsIT {
         }
     }
 
-    private static InetAddress address(String text) {
-        try {
-            return InetAddress.getByName(text);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -110,8 +110,17 @@ final class Lab {
                 }
             }
         }
+        return toldReplica(() -> replicaLab.cutOff(replica.get().name, peers));
+    }
+
+    /** What a replica's lab endpoint answered, said in the suite's terminal when it was done. */
+    private interface ReplicaCall {
+        LabAnswer call() throws InterruptedException;
+    }
+
+    private LabAnswer toldReplica(ReplicaCall call) {
         try {
-            LabAnswer answer = replicaLab.cutOff(replica.get().name, peers);
+            LabAnswer answer = call.call();
             if (answer.status() == LabAnswer.OK) {
                 say.accept("lab: " + answer.text());
             }
@@ -144,16 +153,8 @@ final class Lab {
                 return new LabAnswer(LabAnswer.UNKNOWN, "the delay must be milliseconds, got '" + words[2] + "'");
             }
         }
-        try {
-            LabAnswer answer = replicaLab.tell(replica.get().name, words[1], delay);
-            if (answer.status() == LabAnswer.OK) {
-                say.accept("lab: " + answer.text());
-            }
-            return answer;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new LabAnswer(LabAnswer.STOPPING, "interrupted: the suite is stopping");
-        }
+        Long told = delay;
+        return toldReplica(() -> replicaLab.tell(replica.get().name, words[1], told));
     }
 
     private String status() {

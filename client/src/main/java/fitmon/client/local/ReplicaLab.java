@@ -91,7 +91,7 @@ final class ReplicaLab {
         exchange.answer().path("cutOffFrom").forEach(id -> now.add(id.asInt()));
         return LabAnswer.ok(now.isEmpty() ? replica + " is connected to every peer again"
                 : replica + " is cut off from replicas " + now + " (links closed and refused both ways); `fitmon lab "
-                + "partition " + replica + " none` heals it");
+                + "partition " + replica + " --from none` heals it");
     }
 
     /** A replica's answer to a lab change, or why there is none. */

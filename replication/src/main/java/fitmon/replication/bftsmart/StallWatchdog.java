@@ -163,7 +163,8 @@ final class StallWatchdog implements AutoCloseable {
     /** True (and the replica failed) once the library's message thread has ended. */
     private boolean messageThreadEnded(TOMLayer layer) {
         ServerCommunicationSystem messages = layer.getCommunication();
-        if (messages != null && !messages.isAlive() && running) {
+        // TERMINATED, not !isAlive(): while the replica starts the thread may not have started yet
+        if (messages != null && messages.getState() == Thread.State.TERMINATED && running) {
             activity = "failed: its message thread died";
             running = false;
             LOG.error("replica {}'s message thread has ended (the library stops reading peer messages on any error): "

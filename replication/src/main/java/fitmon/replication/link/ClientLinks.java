@@ -39,7 +39,7 @@ public final class ClientLinks implements Closeable {
             for (Peer replica : replicas) {
                 RelayListener listener = new RelayListener("client-to-replica-" + replica.id(),
                         new ServerSocket(0, 64, LOOPBACK), LinkSettings.MAX_PENDING, LinkSettings.MAX_PENDING,
-                        (socket, slot) -> links.relay(replica, socket, slot));
+                        settings.handshakeTimeout(), (socket, slot) -> links.relay(replica, socket, slot));
                 links.listeners.add(listener);
                 links.libraryView.add(new Peer(replica.id(), LOOPBACK.getHostAddress(), listener.port()));
             }
@@ -56,6 +56,7 @@ public final class ClientLinks implements Closeable {
     }
 
     private void relay(Peer replica, Socket local, RelayListener.Slot slot) throws IOException {
+        local.setSoLinger(true, 0); // an ended link reaches the library as a reset, not a stream cut inside a frame
         try (SSLSocket remote = settings.tls().connect(new InetSocketAddress(replica.host(), replica.port()),
                 settings.handshakeTimeout())) {
             LinkIdentity answered = LinkTls.peerOf(remote);

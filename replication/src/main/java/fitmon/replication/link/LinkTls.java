@@ -39,6 +39,10 @@ public final class LinkTls {
             context = SSLContext.getInstance("TLSv1.3");
             context.init(new X509ExtendedKeyManager[] {new CurrentKey(credentials)},
                     new X509ExtendedTrustManager[] {new CaSigned(caKey)}, null);
+            // no resumed sessions: every link shows a certificate that is checked now (validity,
+            // and the caller's role and revocation checks), not one that was valid when cached
+            context.getServerSessionContext().setSessionTimeout(1);
+            context.getClientSessionContext().setSessionTimeout(1);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS 1.3 is not available in this JVM", e);
         }
@@ -75,7 +79,13 @@ public final class LinkTls {
 
     /** The identity in the certificate the other end showed in a finished handshake. */
     public static LinkIdentity peerOf(SSLSocket socket) throws SSLPeerUnverifiedException {
-        return LinkIdentity.of((X509Certificate) socket.getSession().getPeerCertificates()[0]);
+        X509Certificate certificate = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        try {
+            certificate.checkValidity();
+        } catch (CertificateException e) {
+            throw new SSLPeerUnverifiedException("the peer's certificate is not valid now: " + e.getMessage());
+        }
+        return LinkIdentity.of(certificate);
     }
 
     private static final class CurrentKey extends X509ExtendedKeyManager {

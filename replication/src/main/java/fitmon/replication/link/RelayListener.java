@@ -5,9 +5,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,6 +41,7 @@ final class RelayListener implements Closeable {
     final class Slot {
         private final InetAddress address;
         private boolean pending = true;
+        private volatile ScheduledFuture<?> deadline;
 
         private Slot(InetAddress address) {
             this.address = address;
@@ -45,23 +51,41 @@ final class RelayListener implements Closeable {
             if (pending) {
                 pending = false;
                 release(address);
+                ScheduledFuture<?> scheduled = deadline;
+                if (scheduled != null) {
+                    scheduled.cancel(false);
+                }
             }
+        }
+
+        synchronized boolean isPending() {
+            return pending;
         }
     }
 
+    /** Closes connections still pending at their deadline; one thread for every listener of the process. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "fitmon-link-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final String name;
+    private final Duration handshakeTimeout;
     private final ServerSocket server;
     private final int maxPending;
     private final int maxPendingPerAddress;
     private final Handler handler;
     private final AtomicInteger pending = new AtomicInteger();
-    private final Map<InetAddress, AtomicInteger> pendingByAddress = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Integer> pendingByAddress = new ConcurrentHashMap<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong refused = new AtomicLong();
     private volatile boolean closed;
 
-    RelayListener(String name, ServerSocket server, int maxPending, int maxPendingPerAddress, Handler handler) {
+    RelayListener(String name, ServerSocket server, int maxPending, int maxPendingPerAddress, Duration handshakeTimeout,
+                  Handler handler) {
         this.name = name;
+        this.handshakeTimeout = handshakeTimeout;
         this.server = server;
         this.maxPending = maxPending;
         this.maxPendingPerAddress = maxPendingPerAddress;
@@ -86,10 +110,13 @@ final class RelayListener implements Closeable {
             try {
                 socket = server.accept();
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("link listener {} stopped accepting: {}", name, e.toString());
+                if (closed) {
+                    return;
                 }
-                return;
+                // out of file descriptors under a flood, say: the listener goes on once it passes
+                LOG.warn("link listener {} could not accept a connection: {}", name, e.toString());
+                pause();
+                continue;
             }
             InetAddress address = socket.getInetAddress();
             if (!reserve(address)) {
@@ -99,9 +126,32 @@ final class RelayListener implements Closeable {
             }
             Slot slot = new Slot(address);
             open.add(socket);
-            Thread connection = new Thread(() -> run(socket, slot), "fitmon-link-" + name + "-" + socket.getPort());
-            connection.setDaemon(true);
-            connection.start();
+            try {
+                Thread connection = new Thread(() -> run(socket, slot), "fitmon-link-" + name + "-" + socket.getPort());
+                connection.setDaemon(true);
+                connection.start();
+                // whatever the handler does, a connection still pending at the deadline is closed:
+                // a peer that sends one byte at a time stays within every read timeout
+                slot.deadline = DEADLINES.schedule(() -> {
+                    if (slot.isPending()) {
+                        quietlyClose(socket);
+                    }
+                }, handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (OutOfMemoryError | RuntimeException e) {
+                LOG.warn("link listener {} could not start a connection's thread: {}", name, e.toString());
+                slot.established();
+                quietlyClose(socket);
+                open.remove(socket);
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -125,18 +175,21 @@ final class RelayListener implements Closeable {
             pending.decrementAndGet();
             return false;
         }
-        AtomicInteger fromAddress = pendingByAddress.computeIfAbsent(address, a -> new AtomicInteger());
-        if (fromAddress.incrementAndGet() > maxPendingPerAddress) {
-            fromAddress.decrementAndGet();
+        boolean[] admitted = {false};
+        pendingByAddress.compute(address, (a, count) -> {
+            int now = count == null ? 0 : count;
+            admitted[0] = now < maxPendingPerAddress;
+            return admitted[0] ? now + 1 : (now == 0 ? null : now);
+        });
+        if (!admitted[0]) {
             pending.decrementAndGet();
-            return false;
         }
-        return true;
+        return admitted[0];
     }
 
     private void release(InetAddress address) {
         pending.decrementAndGet();
-        pendingByAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+        pendingByAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
     }
 
     static void quietlyClose(Socket socket) {

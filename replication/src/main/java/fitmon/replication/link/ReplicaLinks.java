@@ -45,6 +45,10 @@ public final class ReplicaLinks implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaLinks.class);
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** How long our library's connection to a peer that is down is held before it fails like a refused one. */
+    private static final java.time.Duration PEER_WAIT = java.time.Duration.ofSeconds(10);
+    /** What our library may send while its connection is held. */
+    private static final int MAX_HELD_BYTES = 16 * 1024 * 1024;
     /** How long a link that passed its handshake waits for the library behind to listen. */
     private static final java.time.Duration LIBRARY_START_WAIT = java.time.Duration.ofSeconds(60);
     private volatile boolean closed;
@@ -86,16 +90,16 @@ public final class ReplicaLinks implements Closeable {
         Peer own = peers.get(me);
         InetAddress bind = bindAddress(own.host());
         listeners.add(new RelayListener("clients", settings.tls().listen(new InetSocketAddress(bind, own.port()), 128),
-                LinkSettings.MAX_PENDING, LinkSettings.MAX_PENDING_PER_ADDRESS, this::client));
+                LinkSettings.MAX_PENDING, LinkSettings.MAX_PENDING_PER_ADDRESS, settings.handshakeTimeout(), this::client));
         listeners.add(new RelayListener("peers", settings.tls().listen(new InetSocketAddress(bind, own.port() + 1), 64),
-                LinkSettings.MAX_PENDING, LinkSettings.MAX_PENDING_PER_ADDRESS, this::inboundPeer));
+                LinkSettings.MAX_PENDING, LinkSettings.MAX_PENDING_PER_ADDRESS, settings.handshakeTimeout(), this::inboundPeer));
         for (Peer peer : peers) {
             if (peer.id() == me) {
                 libraryView.add(new Peer(me, LOOPBACK.getHostAddress(), libraryPort));
                 continue;
             }
             ServerSocket local = new ServerSocket(0, 8, LOOPBACK);
-            RelayListener listener = new RelayListener("to-replica-" + peer.id(), local, 8, 8,
+            RelayListener listener = new RelayListener("to-replica-" + peer.id(), local, 8, 8, settings.handshakeTimeout(),
                     (socket, slot) -> outboundPeer(peer, socket, slot));
             listeners.add(listener);
             // the library connects to a peer's port + 1
@@ -165,9 +169,9 @@ public final class ReplicaLinks implements Closeable {
             LOG.warn("replica {} refused a client link of {}: {} are open", me, client, MAX_CLIENT_LINKS);
             return;
         }
+        slot.established(); // authenticated: it may wait for the library to start
         try (Socket library = connectPatiently(libraryPort)) {
             socket.setSoTimeout(0);
-            slot.established();
             Splice.run("fitmon-link-client-" + client.name(), socket, library, null);
         } finally {
             clientLinks.decrementAndGet();
@@ -181,7 +185,9 @@ public final class ReplicaLinks implements Closeable {
         socket.startHandshake();
         LinkIdentity peer = LinkTls.peerOf(socket);
         int id = peer.replicaId();
-        if (id < 0 || id >= peers.size() || id == me) {
+        // the library's rule: the replica with the higher id connects; a lower one never does, and
+        // letting it would make this replica's library connect back while holding its send lock
+        if (id <= me || id >= peers.size()) {
             LOG.warn("replica {} refused a peer link from {} with the certificate of {}", me,
                     socket.getRemoteSocketAddress(), peer);
             return;
@@ -201,18 +207,25 @@ public final class ReplicaLinks implements Closeable {
         if (head == null) {
             return;
         }
+        slot.established();
+        // The library ignores a new link from a peer while it still holds the old one: end the old
+        // one first, and below give up (so that the peer tries again) if the library does not
+        // answer the new one in time.
+        Socket previous = inboundPeers.put(id, socket);
+        if (previous != null) {
+            RelayListener.quietlyClose(previous);
+        }
         // the library may still be starting (its port opens after the relays'): wait for it as a slow
         // network would, instead of closing a link the peer's library then handles badly
         try (Socket library = connectPatiently(libraryPort + 1)) {
             OutputStream out = library.getOutputStream();
             head.writeTo(out);
             out.flush();
-            socket.setSoTimeout(0);
-            slot.established();
-            Socket previous = inboundPeers.put(id, socket);
-            if (previous != null) {
-                RelayListener.quietlyClose(previous); // the library replaces its link to that peer too
+            if (!forwardHandshake(library, socket, PeerStreamCheck.fromAcceptingPeer(settings.maxFrameBytes()),
+                    System.nanoTime() + settings.handshakeTimeout().toNanos())) {
+                return;
             }
+            socket.setSoTimeout(0);
             if (silenced.contains(id)) {
                 return; // cut off while this link was being set up
             }
@@ -223,11 +236,12 @@ public final class ReplicaLinks implements Closeable {
     }
 
     private void outboundPeer(Peer peer, Socket local, RelayListener.Slot slot) throws IOException {
+        local.setSoLinger(true, 0); // see connectToLibrary
         local.setSoTimeout(timeoutMillis());
+        PeerStreamCheck fromLibrary = PeerStreamCheck.fromConnectingPeer(me, settings.maxFrameBytes());
         ByteArrayOutputStream head;
         try {
-            head = readHandshake(local.getInputStream(), PeerStreamCheck.fromConnectingPeer(me, settings.maxFrameBytes()),
-                    System.nanoTime() + settings.handshakeTimeout().toNanos());
+            head = readHandshake(local.getInputStream(), fromLibrary, System.nanoTime() + settings.handshakeTimeout().toNanos());
         } catch (PeerStreamCheck.Violation e) {
             LOG.warn("replica {}: a local process broke the link to replica {}: {}", me, peer.id(), e.getMessage());
             return;
@@ -236,7 +250,7 @@ public final class ReplicaLinks implements Closeable {
             return;
         }
         slot.established(); // our own library, waiting for its peer from here on
-        SSLSocket reached = reachPatiently(peer, local);
+        SSLSocket reached = reachPatiently(peer, local, head, fromLibrary);
         if (reached == null) {
             return;
         }
@@ -250,18 +264,48 @@ public final class ReplicaLinks implements Closeable {
             OutputStream out = remote.getOutputStream();
             head.writeTo(out);
             out.flush();
-            remote.setSoTimeout(0);
+            PeerStreamCheck fromPeer = PeerStreamCheck.fromAcceptingPeer(settings.maxFrameBytes());
+            if (!forwardHandshake(remote, local, fromPeer, System.nanoTime() + settings.handshakeTimeout().toNanos())) {
+                return;
+            }
             local.setSoTimeout(0);
             outboundPeers.put(peer.id(), remote);
             try {
                 if (silenced.contains(peer.id())) {
                     return;
                 }
-                splicePeer(peer.id(), remote, local, PeerStreamCheck.fromAcceptingPeer(settings.maxFrameBytes()));
+                splicePeer(peer.id(), remote, local, fromPeer);
             } finally {
                 outboundPeers.remove(peer.id(), remote);
             }
         }
+    }
+
+    /**
+     * Copies one library's handshake answer to the other side as it arrives, checked, within the
+     * deadline: a library that does not answer (it ignores a second link from the same peer) ends
+     * the link, and the peer's library tries again. False if the stream ended first.
+     */
+    private boolean forwardHandshake(Socket from, Socket to, PeerStreamCheck check, long deadlineNanos)
+            throws IOException {
+        from.setSoTimeout(timeoutMillis());
+        InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream();
+        byte[] buffer = new byte[4096];
+        while (!check.handshakeDone()) {
+            if (System.nanoTime() > deadlineNanos) {
+                throw new SocketTimeoutException("no handshake answer within " + settings.handshakeTimeout());
+            }
+            int read = in.read(buffer);
+            if (read < 0) {
+                return false;
+            }
+            check.accept(buffer, 0, read);
+            out.write(buffer, 0, read);
+            out.flush();
+        }
+        from.setSoTimeout(0);
+        return true;
     }
 
     /**
@@ -287,14 +331,18 @@ public final class ReplicaLinks implements Closeable {
     }
 
     /**
-     * Opens TLS to a peer, trying again every second while it is down and our library still waits
-     * for it. The library takes a connection that is accepted and then closed at once for a broken
-     * link and races its own threads reconnecting (and may stop trying); one that is merely slow to
-     * answer it waits for, as it would for a peer that is still starting. Null once the library
-     * gave up or the peer is cut off.
+     * Opens TLS to a peer, trying again every second for a while when it is down and our library
+     * still waits. The library takes a link accepted and at once closed for a broken one and races
+     * its own threads reconnecting; one that is slow to answer it waits for, as for a peer that is
+     * starting. Not for long: the library makes these connections in its constructor, before it
+     * listens for its own peers, so a peer that stays down must fail the attempt as a refused
+     * connection would. Whatever the library sends meanwhile is kept for the peer. Null once the
+     * library gave up, the peer is cut off, or the wait is over.
      */
-    private SSLSocket reachPatiently(Peer peer, Socket local) throws IOException {
+    private SSLSocket reachPatiently(Peer peer, Socket local, ByteArrayOutputStream head, PeerStreamCheck fromLibrary)
+            throws IOException {
         InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port() + 1);
+        long giveUp = System.nanoTime() + PEER_WAIT.toNanos();
         while (true) {
             if (silenced.contains(peer.id())) {
                 return null;
@@ -304,10 +352,38 @@ public final class ReplicaLinks implements Closeable {
             } catch (IOException e) {
                 LOG.debug("replica {}: replica {} at {} not reachable yet: {}", me, peer.id(), address, e.toString());
             }
-            if (!stillWaiting(local)) {
+            if (System.nanoTime() > giveUp || !keepWhatTheLibrarySends(local, head, fromLibrary)) {
                 return null;
             }
         }
+    }
+
+    /**
+     * Waits up to a second for more from our library: false once it closed the link or sent more
+     * than a wait may hold; what it sent (its sender may write frames before the peer answers) is
+     * appended to what goes to the peer.
+     */
+    private boolean keepWhatTheLibrarySends(Socket local, ByteArrayOutputStream head, PeerStreamCheck fromLibrary)
+            throws IOException {
+        local.setSoTimeout(1000);
+        byte[] buffer = new byte[4096];
+        try {
+            int read = local.getInputStream().read(buffer);
+            if (read < 0) {
+                return false;
+            }
+            fromLibrary.accept(buffer, 0, read);
+            head.write(buffer, 0, read);
+            return head.size() <= MAX_HELD_BYTES;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void splicePeer(int peer, Socket remote, Socket library, PeerStreamCheck check) {
+        Splice.run("replica " + me + ": the link with replica " + peer, remote, library, check);
     }
 
     /**
@@ -334,35 +410,14 @@ public final class ReplicaLinks implements Closeable {
         }
     }
 
-    /**
-     * Waits up to a second for the other end to close. After its handshake a library sends nothing
-     * until it gets the answer, so a byte here is a broken protocol and ends the wait as well.
-     */
-    private static boolean stillWaiting(Socket socket) throws IOException {
-        int before = socket.getSoTimeout();
-        socket.setSoTimeout(1000);
-        try {
-            socket.getInputStream().read(); // the end of the stream, or a byte that should not be there
-            return false;
-        } catch (SocketTimeoutException e) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        } finally {
-            if (!socket.isClosed()) {
-                socket.setSoTimeout(before);
-            }
-        }
-    }
-
-    private void splicePeer(int peer, Socket remote, Socket library, PeerStreamCheck check) {
-        Splice.run("replica " + me + ": the link with replica " + peer, remote, library, check);
-    }
-
     private Socket connectToLibrary(int port) throws IOException {
         Socket library = new Socket();
         try {
             library.setTcpNoDelay(true);
+            // a link that ends ends with a reset: the library reads a stream cut inside a frame
+            // until an exception it does not catch ends its receiver thread; a reset is an
+            // IOException it handles by reconnecting
+            library.setSoLinger(true, 0);
             library.connect(new InetSocketAddress(LOOPBACK, port), timeoutMillis());
             return library;
         } catch (IOException e) {

@@ -9,9 +9,6 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.net.InetSocketAddress;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,10 +29,8 @@ import bftsmart.statemanagement.strategy.StandardSMMessage;
 import bftsmart.tom.server.defaultservices.DefaultApplicationState;
 import bftsmart.tom.util.TOMUtil;
 import fitmon.replication.OrderingTimeoutException;
-import fitmon.replication.Peer;
 import fitmon.replication.ReplicaKeys;
 import fitmon.replication.ReplicationSettings;
-import fitmon.testkit.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -63,25 +58,13 @@ class FourReplicaGroupTest {
     @BeforeAll
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     static void startGroup() throws Exception {
-        List<Integer> ports = FreePorts.pairs(N);
-        List<Peer> peers = new ArrayList<>();
-        for (int i = 0; i < N; i++) {
-            peers.add(new Peer(i, "127.0.0.1", ports.get(i)));
-        }
-        settings = ReplicationSettings.of(peers, 1);
+        settings = TestGroup.settings(N, 1);
         // a key pair per replica, as in production: the library checks them when links are set up
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(ReplicaKeys.MIN_RSA_BITS);
-        List<KeyPair> pairs = new ArrayList<>();
-        for (int i = 0; i < N; i++) {
-            pairs.add(rsa.generateKeyPair());
-        }
-        List<PublicKey> publicKeys = pairs.stream().map(KeyPair::getPublic).toList();
+        List<ReplicaKeys> keys = TestGroup.keys(N);
         for (int i = 0; i < N; i++) {
             RecordingService service = new RecordingService(i);
             services.add(service);
-            BftSmartReplica replica = new BftSmartReplica(i, settings, service,
-                    new ReplicaKeys(publicKeys, pairs.get(i).getPrivate()));
+            BftSmartReplica replica = new BftSmartReplica(i, settings, service, keys.get(i));
             replicas.add(replica);
             assertThat(replica.state()).isEqualTo(ReplicaState.STARTING);
         }

@@ -9,9 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +25,7 @@ import fitmon.replication.link.LinkCertificates;
 import fitmon.replication.link.LinkCredentials;
 import fitmon.replication.link.LinkSettings;
 import fitmon.replication.link.LinkTls;
-import fitmon.testkit.FreePorts;
+import fitmon.testkit.RawSockets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,9 +44,8 @@ import org.junit.jupiter.api.Timeout;
 class MutualTlsGroupTest {
 
     private static final int N = 4;
-    /** Outsiders connect from an address of their own, as they would from another host. */
-    private static final InetAddress OUTSIDER = loopbackAlias("127.0.0.66");
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final LinkCertificates certificates = new LinkCertificates();
     private static ReplicationSettings settings;
     private static final List<RecordingService> services = new ArrayList<>();
@@ -60,23 +56,12 @@ class MutualTlsGroupTest {
     @BeforeAll
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     static void startGroup() throws Exception {
-        List<Integer> ports = FreePorts.pairs(N);
-        List<Peer> peers = new ArrayList<>();
-        for (int i = 0; i < N; i++) {
-            peers.add(new Peer(i, "127.0.0.1", ports.get(i)));
-        }
-        settings = ReplicationSettings.of(peers, 1);
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(ReplicaKeys.MIN_RSA_BITS);
-        List<KeyPair> pairs = new ArrayList<>();
-        for (int i = 0; i < N; i++) {
-            pairs.add(rsa.generateKeyPair());
-        }
-        List<PublicKey> publicKeys = pairs.stream().map(KeyPair::getPublic).toList();
+        settings = TestGroup.settings(N, 1);
+        List<ReplicaKeys> keys = TestGroup.keys(N);
         for (int i = 0; i < N; i++) {
             RecordingService service = new RecordingService(i);
             services.add(service);
-            replicas.add(new BftSmartReplica(i, settings, service, new ReplicaKeys(publicKeys, pairs.get(i).getPrivate()))
+            replicas.add(new BftSmartReplica(i, settings, service, keys.get(i))
                     .overLinks(certificates.settings(certificates.replica(i))));
         }
         replicas.forEach(BftSmartReplica::start);
@@ -111,19 +96,19 @@ class MutualTlsGroupTest {
         InetSocketAddress peerPort = new InetSocketAddress(replica0.host(), replica0.port() + 1);
         LinkCertificates otherCa = new LinkCertificates();
 
-        assertThat(handshakeFails(otherCa.settings(otherCa.gateway("gateway-a")), clientPort)).isTrue();
-        assertThat(handshakeFails(certificates.settings(certificates.expiredReplica(1)), peerPort)).isTrue();
+        assertThat(RawSockets.refusedAtHandshake(via(certificates, otherCa.gateway("gateway-a"), clientPort))).isTrue();
+        assertThat(RawSockets.refusedAtHandshake(via(certificates, certificates.expiredReplica(1), peerPort))).isTrue();
         // certified, but not for that port: the relay closes before a byte reaches the library
-        assertThat(closedAfterHandshake(certificates.settings(certificates.probe("probe-1")), clientPort)).isTrue();
-        assertThat(closedAfterHandshake(certificates.settings(certificates.replica(1)), clientPort)).isTrue();
-        assertThat(closedAfterHandshake(certificates.settings(certificates.gateway("gateway-a")), peerPort)).isTrue();
-        assertThat(closedAfterHandshake(certificates.settings(certificates.replica(0)), peerPort))
+        assertThat(RawSockets.closedWithoutAnswer(via(certificates, certificates.probe("probe-1"), clientPort))).isTrue();
+        assertThat(RawSockets.closedWithoutAnswer(via(certificates, certificates.replica(1), clientPort))).isTrue();
+        assertThat(RawSockets.closedWithoutAnswer(via(certificates, certificates.gateway("gateway-a"), peerPort))).isTrue();
+        assertThat(RawSockets.closedWithoutAnswer(via(certificates, certificates.replica(0), peerPort)))
                 .as("a replica's own certificate from outside").isTrue();
         // plain TCP where TLS is spoken: the handshake fails, nothing is relayed
         try (Socket plain = new Socket(replica0.host(), replica0.port() + 1)) {
             plain.setSoTimeout(15_000); // the relay waits up to its handshake timeout (5 s) for a ClientHello
             new DataOutputStream(plain.getOutputStream()).writeInt(1);
-            assertThat(closesWithinTimeout(plain.getInputStream())).isTrue();
+            assertThat(RawSockets.closesWithinTimeout(plain.getInputStream())).isTrue();
         }
         orderAndExpectEveryReplicaToExecute(5);
     }
@@ -142,7 +127,8 @@ class MutualTlsGroupTest {
             try (Socket local = new Socket(viaRelay.host(), viaRelay.port())) {
                 local.setSoTimeout(10_000);
                 local.getOutputStream().write(new byte[] {0, 0, 0, 1});
-                assertThat(readsToEnd(local.getInputStream())).as("the relay closes the library's connection").isTrue();
+                assertThat(RawSockets.endsWithoutAnswer(local.getInputStream()))
+                        .as("the relay closes the library's connection").isTrue();
             }
         }
     }
@@ -150,25 +136,63 @@ class MutualTlsGroupTest {
     @Test
     @Order(4)
     void silentConnectionsOnEveryPortDoNotKeepReplicasFromReconnecting() throws Exception {
-        List<Socket> silent = new ArrayList<>();
-        try {
-            for (Peer peer : settings.peers()) {
-                for (int k = 0; k < 40; k++) {
-                    silent.add(connectFromOutside(new InetSocketAddress(peer.host(), peer.port() + 1)));
-                    silent.add(connectFromOutside(new InetSocketAddress(peer.host(), peer.port())));
+        // outsiders keep every port's handshake slots for their address full, the whole time the
+        // replicas reconnect: a fresh crowd of silent connections every second
+        java.util.concurrent.atomic.AtomicBoolean crowding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread crowd = new Thread(() -> {
+            List<Socket> silent = new ArrayList<>();
+            while (crowding.get()) {
+                for (Peer peer : settings.peers()) {
+                    for (int k = 0; k < 20; k++) {
+                        for (int port : new int[] {peer.port(), peer.port() + 1}) {
+                            try {
+                                silent.add(RawSockets.connectFromOutside(new InetSocketAddress(peer.host(), port)));
+                            } catch (IOException e) {
+                                // refused while too many are pending: what the limit is for
+                            }
+                        }
+                    }
                 }
+                sleepQuietly(1000);
+                closeAll(silent);
             }
+        }, "silent-crowd");
+        crowd.start();
+        try {
+            sleepQuietly(1500);
+            long refusedBefore = replicas.stream().mapToLong(r -> r.links().refusedWhilePending()).sum();
             // every link to replica 0 breaks; the other replicas (higher ids) connect again in ~5 s
             replicas.get(0).links().dropInboundPeerLinks();
             for (int i = 1; i < N; i++) {
                 replicas.get(i).links().dropInboundPeerLinks();
             }
             orderAndExpectEveryReplicaToExecute(10);
+            assertThat(replicas.stream().mapToLong(r -> r.links().refusedWhilePending()).sum())
+                    .as("outsiders' connections beyond their address's pending limit, closed at once")
+                    .isGreaterThan(refusedBefore);
         } finally {
-            for (Socket socket : silent) {
+            crowding.set(false);
+            crowd.join(10_000);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeAll(List<Socket> sockets) {
+        for (Socket socket : sockets) {
+            try {
                 socket.close();
+            } catch (IOException e) {
+                // closed already
             }
         }
+        sockets.clear();
     }
 
     @Test
@@ -177,19 +201,19 @@ class MutualTlsGroupTest {
         Peer replica0 = settings.peers().get(0);
         InetSocketAddress peerPort = new InetSocketAddress(replica0.host(), replica0.port() + 1);
         // replica 2's certificate, introducing itself as replica 1: the library never sees it
-        try (SSLSocket impostor = certificates.settings(certificates.replica(2)).tls().connect(peerPort, Duration.ofSeconds(5))) {
+        try (SSLSocket impostor = via(certificates, certificates.replica(2), peerPort).call()) {
             impostor.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(impostor.getOutputStream());
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(impostor.getOutputStream()));
             out.writeInt(1);
             out.writeInt(3);
             out.write(new byte[3]);
             out.flush();
-            assertThat(readsToEnd(impostor.getInputStream())).isTrue();
+            assertThat(RawSockets.endsWithoutAnswer(impostor.getInputStream())).isTrue();
         }
         // replica 3's own certificate, a well-formed handshake, then a frame of 1 GiB declared
-        try (SSLSocket huge = certificates.settings(certificates.replica(3)).tls().connect(peerPort, Duration.ofSeconds(5))) {
+        try (SSLSocket huge = via(certificates, certificates.replica(3), peerPort).call()) {
             huge.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(huge.getOutputStream());
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(huge.getOutputStream()));
             out.writeInt(3);
             out.writeInt(4);
             out.write(new byte[4]);
@@ -197,13 +221,19 @@ class MutualTlsGroupTest {
             out.write(new byte[4]);
             out.writeInt(1 << 30);
             out.flush();
-            assertThat(readsToEnd(huge.getInputStream())).isTrue();
+            assertThat(RawSockets.endsWithoutAnswer(huge.getInputStream())).isTrue();
         }
         orderAndExpectEveryReplicaToExecute(10);
         for (int i = 1; i < N; i++) {
             final int replica = i;
             await(() -> services.get(replica).log().equals(services.get(0).log()), Duration.ofSeconds(20));
         }
+    }
+
+    /** Connects over TLS with these credentials (whoever issued them), trusting the CA of {@code trusted}. */
+    private static java.util.concurrent.Callable<SSLSocket> via(LinkCertificates trusted, LinkCredentials credentials,
+                                                               InetSocketAddress address) {
+        return () -> trusted.settings(credentials).tls().connect(address, TIMEOUT);
     }
 
     private static void orderAndExpectEveryReplicaToExecute(int count) throws Exception {
@@ -216,53 +246,10 @@ class MutualTlsGroupTest {
         }
     }
 
-    private static boolean handshakeFails(LinkSettings settings, InetSocketAddress address) {
-        try (SSLSocket socket = settings.tls().connect(address, Duration.ofSeconds(5))) {
-            // TLS 1.3: a client certificate the server refuses shows on the first read
-            socket.setSoTimeout(5000);
-            return socket.getInputStream().read() < 0;
-        } catch (IOException e) {
-            return true;
-        }
-    }
 
-    private static boolean closedAfterHandshake(LinkSettings settings, InetSocketAddress address) throws IOException {
-        try (SSLSocket socket = settings.tls().connect(address, Duration.ofSeconds(5))) {
-            socket.setSoTimeout(10_000);
-            new DataOutputStream(socket.getOutputStream()).writeInt(1);
-            return readsToEnd(socket.getInputStream());
-        }
-    }
 
-    /** True when the other end closes without sending anything. */
-    private static boolean readsToEnd(InputStream in) {
-        try {
-            return in.read() < 0;
-        } catch (IOException e) {
-            return !(e instanceof java.net.SocketTimeoutException);
-        }
-    }
 
-    /** True when the other end closes (after a TLS alert, say) before the read timeout. */
-    private static boolean closesWithinTimeout(InputStream in) {
-        try {
-            while (in.read() >= 0) {
-                // an alert
-            }
-            return true;
-        } catch (java.net.SocketTimeoutException e) {
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
-    }
 
-    private static Socket connectFromOutside(InetSocketAddress address) throws IOException {
-        Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(OUTSIDER, 0));
-        socket.connect(address, 5000);
-        return socket;
-    }
 
     private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -272,11 +259,4 @@ class MutualTlsGroupTest {
         }
     }
 
-    private static InetAddress loopbackAlias(String address) {
-        try {
-            return InetAddress.getByName(address);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

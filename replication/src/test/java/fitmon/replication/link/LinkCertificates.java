@@ -3,6 +3,8 @@ package fitmon.replication.link;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -18,31 +20,31 @@ public final class LinkCertificates {
     }
 
     public LinkCredentials replica(int id) {
-        KeyPair keys = ed25519();
-        Instant now = Instant.now();
-        return new LinkCredentials(keys.getPrivate(), ca.issueReplicaCertificate(id, keys.getPublic(),
-                now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofDays(1))));
+        return issue((key, from, to) -> ca.issueReplicaCertificate(id, key, from, to), Duration.ofDays(1));
     }
 
     public LinkCredentials expiredReplica(int id) {
-        KeyPair keys = ed25519();
-        Instant now = Instant.now();
-        return new LinkCredentials(keys.getPrivate(), ca.issueReplicaCertificate(id, keys.getPublic(),
-                now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1))));
+        return issue((key, from, to) -> ca.issueReplicaCertificate(id, key, from, to), Duration.ofDays(-1));
     }
 
     public LinkCredentials gateway(String name) {
-        KeyPair keys = ed25519();
-        Instant now = Instant.now();
-        return new LinkCredentials(keys.getPrivate(), ca.issueGatewayCertificate(name, keys.getPublic(),
-                now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofDays(1))));
+        return issue((key, from, to) -> ca.issueGatewayCertificate(name, key, from, to), Duration.ofDays(1));
     }
 
     public LinkCredentials probe(String name) {
+        return issue((key, from, to) -> ca.issueProbeCertificate(name, key, from, to), Duration.ofDays(1));
+    }
+
+    private interface Issuer {
+        X509Certificate issue(PublicKey key, Instant notBefore, Instant notAfter);
+    }
+
+    /** A fresh Ed25519 key certified from two days back until {@code endsIn} from now. */
+    private static LinkCredentials issue(Issuer issuer, Duration endsIn) {
         KeyPair keys = ed25519();
         Instant now = Instant.now();
-        return new LinkCredentials(keys.getPrivate(), ca.issueProbeCertificate(name, keys.getPublic(),
-                now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofDays(1))));
+        return new LinkCredentials(keys.getPrivate(), issuer.issue(keys.getPublic(), now.minus(Duration.ofDays(2)),
+                now.plus(endsIn)));
     }
 
     /** Settings for a process holding these credentials and trusting this CA. */
