@@ -47,8 +47,6 @@ public final class ReplicaLinks implements Closeable {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     /** How long our library's connection to a peer that is down is held before it fails like a refused one. */
     private static final java.time.Duration PEER_WAIT = java.time.Duration.ofSeconds(10);
-    /** What our library may send while its connection is held. */
-    private static final int MAX_HELD_BYTES = 16 * 1024 * 1024;
     /** How long a link that passed its handshake waits for the library behind to listen. */
     private static final java.time.Duration LIBRARY_START_WAIT = java.time.Duration.ofSeconds(60);
     private volatile boolean closed;
@@ -250,7 +248,7 @@ public final class ReplicaLinks implements Closeable {
             return;
         }
         slot.established(); // our own library, waiting for its peer from here on
-        SSLSocket reached = reachPatiently(peer, local, head, fromLibrary);
+        SSLSocket reached = reachPatiently(peer, local);
         if (reached == null) {
             return;
         }
@@ -336,11 +334,10 @@ public final class ReplicaLinks implements Closeable {
      * its own threads reconnecting; one that is slow to answer it waits for, as for a peer that is
      * starting. Not for long: the library makes these connections in its constructor, before it
      * listens for its own peers, so a peer that stays down must fail the attempt as a refused
-     * connection would. Whatever the library sends meanwhile is kept for the peer. Null once the
-     * library gave up, the peer is cut off, or the wait is over.
+     * connection would. Null once the library gave up or sent more, the peer is cut off, or the
+     * wait is over.
      */
-    private SSLSocket reachPatiently(Peer peer, Socket local, ByteArrayOutputStream head, PeerStreamCheck fromLibrary)
-            throws IOException {
+    private SSLSocket reachPatiently(Peer peer, Socket local) throws IOException {
         InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port() + 1);
         long giveUp = System.nanoTime() + PEER_WAIT.toNanos();
         while (true) {
@@ -352,29 +349,23 @@ public final class ReplicaLinks implements Closeable {
             } catch (IOException e) {
                 LOG.debug("replica {}: replica {} at {} not reachable yet: {}", me, peer.id(), address, e.toString());
             }
-            if (System.nanoTime() > giveUp || !keepWhatTheLibrarySends(local, head, fromLibrary)) {
+            if (System.nanoTime() > giveUp || !libraryStillWaits(local)) {
                 return null;
             }
         }
     }
 
     /**
-     * Waits up to a second for more from our library: false once it closed the link or sent more
-     * than a wait may hold; what it sent (its sender may write frames before the peer answers) is
-     * appended to what goes to the peer.
+     * Waits up to a second for our library to close the link. After its handshake it should send
+     * nothing until the peer answers; when it does (its sender thread may write frames early, under
+     * the previous link's MAC key, which the new peer would take for forgeries), the held link is
+     * given up and the library connects again.
      */
-    private boolean keepWhatTheLibrarySends(Socket local, ByteArrayOutputStream head, PeerStreamCheck fromLibrary)
-            throws IOException {
+    private boolean libraryStillWaits(Socket local) throws IOException {
         local.setSoTimeout(1000);
-        byte[] buffer = new byte[4096];
         try {
-            int read = local.getInputStream().read(buffer);
-            if (read < 0) {
-                return false;
-            }
-            fromLibrary.accept(buffer, 0, read);
-            head.write(buffer, 0, read);
-            return head.size() <= MAX_HELD_BYTES;
+            local.getInputStream().read();
+            return false;
         } catch (SocketTimeoutException e) {
             return true;
         } catch (IOException e) {
