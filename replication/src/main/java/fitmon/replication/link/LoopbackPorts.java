@@ -24,8 +24,6 @@ final class LoopbackPorts {
                     continue;
                 }
                 try (ServerSocket second = new ServerSocket(port + 1)) {
-                    first.setReuseAddress(true);
-                    second.setReuseAddress(true);
                     return port;
                 }
             } catch (IOException e) {
