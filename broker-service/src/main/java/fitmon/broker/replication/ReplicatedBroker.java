@@ -15,9 +15,6 @@ import fitmon.core.command.Publish;
 import fitmon.core.command.ResultCodec;
 import fitmon.core.command.SignedCommand;
 import fitmon.core.crypto.VerificationKey;
-import fitmon.core.event.Event;
-import fitmon.core.event.EventJson;
-import fitmon.core.event.MalformedEventException;
 import fitmon.core.wire.WireFormatException;
 import fitmon.replication.OrderContext;
 import fitmon.replication.ReplicatedService;
@@ -81,8 +78,9 @@ public final class ReplicatedBroker implements ReplicatedService {
 
     /**
      * Verifies the signatures of a command: the gateway's over the command first, and only if it
-     * holds, the probes' over the events of a publish, against the keys registered right now. So
-     * a command no gateway signed costs one verification at most, never one per event. Whatever
+     * holds, the probes' over the events of a publish, against the keys registered right now; each
+     * event is parsed and canonicalised here too, once. So a command no gateway signed costs one
+     * verification at most, never one per event. Whatever
      * happens until execution, the state machine decides with the keys of the agreed state then;
      * a verdict for another key is simply never looked up.
      */
@@ -114,16 +112,7 @@ public final class ReplicatedBroker implements ReplicatedService {
             return;
         }
         for (byte[] bytes : publish.events()) {
-            Event event;
-            try {
-                event = EventJson.parse(bytes);
-            } catch (MalformedEventException e) {
-                continue;
-            }
-            if (event.sig() != null) {
-                read(sm -> sm.registeredKey(publish.tag(), event.probeId()))
-                        .ifPresent(key -> verdicts.precompute(event, key));
-            }
+            verdicts.precompute(bytes, event -> read(sm -> sm.registeredKey(publish.tag(), event.probeId())));
         }
     }
 

@@ -31,9 +31,7 @@ import fitmon.core.command.Tick;
 import fitmon.core.command.Touch;
 import fitmon.core.command.Unsubscribe;
 import fitmon.core.crypto.VerificationKey;
-import fitmon.core.event.CanonicalJson;
 import fitmon.core.event.Event;
-import fitmon.core.event.EventJson;
 import fitmon.core.event.EventSigning;
 import fitmon.core.event.MalformedEventException;
 import fitmon.core.pki.CertificateRejectedException;
@@ -439,16 +437,16 @@ public final class BrokerStateMachine {
                 outcomes.add(admission.refusal);
                 continue;
             }
-            if (admission.event.seq() <= admission.probe.lastSeq) {
-                outcomes.add(new EventOutcome.Refused(RejectReason.SEQ_NOT_INCREASING, "seq " + admission.event.seq()
+            if (admission.event().seq() <= admission.probe.lastSeq) {
+                outcomes.add(new EventOutcome.Refused(RejectReason.SEQ_NOT_INCREASING, "seq " + admission.event().seq()
                         + " of probe " + admission.probe.probeId + " is not above its last accepted seq " + admission.probe.lastSeq));
                 continue;
             }
-            admission.probe.lastSeq = admission.event.seq();
+            admission.probe.lastSeq = admission.event().seq();
             long channelSeq = ++channel.lastChannelSeq;
             // the registration's probeId: one string per probe, not one per retained event
             LoggedEvent logged = new LoggedEvent(channelSeq, consensusTimeMillis, admission.probe.probeId,
-                    admission.event.seq(), CanonicalJson.envelopeBytes(admission.event));
+                    admission.event().seq(), admission.parsed.envelopeBytes());
             channel.append(logged);
             orderedRetention.changed(channel.tag(), channel.log);
             listener.eventAppended(channel.tag(), channel.spec.channelClass(), logged);
@@ -477,12 +475,13 @@ public final class BrokerStateMachine {
             return Admission.refused(RejectReason.EVENT_TOO_LARGE, "event of " + bytes.length + " bytes exceeds "
                     + config.maxEventBytes());
         }
-        Event event;
+        ParsedEvent parsed;
         try {
-            event = EventJson.parse(bytes);
+            parsed = verifier.parse(bytes);
         } catch (MalformedEventException e) {
             return Admission.refused(RejectReason.MALFORMED_EVENT, e.getMessage());
         }
+        Event event = parsed.event();
         if (!event.tag().equals(channel.tag())) {
             return Admission.refused(RejectReason.TAG_MISMATCH, "event tag " + event.tag() + " does not match channel "
                     + channel.tag());
@@ -507,12 +506,12 @@ public final class BrokerStateMachine {
                 return Admission.refused(RejectReason.SIGNATURE_REQUIRED, channelClass + " channels accept signed events only");
             }
         } else {
-            EventSigning.Verdict verdict = verifier.verify(event, probe.key);
+            EventSigning.Verdict verdict = verifier.verify(parsed, probe.key);
             if (verdict != EventSigning.Verdict.VALID) {
                 return Admission.refused(RejectReason.SIGNATURE_INVALID, signatureProblem(verdict, event, probe));
             }
         }
-        return new Admission(event, probe, null);
+        return new Admission(parsed, probe, null);
     }
 
     private static String signatureProblem(EventSigning.Verdict verdict, Event event, ProbeRegistration probe) {
@@ -524,7 +523,12 @@ public final class BrokerStateMachine {
         };
     }
 
-    private record Admission(Event event, ProbeRegistration probe, EventOutcome.Refused refusal) {
+    private record Admission(ParsedEvent parsed, ProbeRegistration probe, EventOutcome.Refused refusal) {
+
+        Event event() {
+            return parsed.event();
+        }
+
         static Admission refused(RejectReason reason, String detail) {
             return new Admission(null, null, new EventOutcome.Refused(reason, detail));
         }
@@ -590,14 +594,14 @@ public final class BrokerStateMachine {
                 outcomes.add(admission.refusal);
                 continue;
             }
-            Event event = admission.event;
+            Event event = admission.event();
             String replay = local.admitSeq(event.probeId(), event.seq());
             if (replay != null) {
                 outcomes.add(new EventOutcome.Refused(RejectReason.SEQ_NOT_INCREASING, replay));
                 continue;
             }
             LoggedEvent logged = new LoggedEvent(++local.lastLocalSeq, consensusTimeMillis, admission.probe.probeId,
-                    event.seq(), CanonicalJson.envelopeBytes(event));
+                    event.seq(), admission.parsed.envelopeBytes());
             local.log.append(logged, channel.spec.retention().maxEvents(), channel.spec.retention().maxBytes());
             unorderedRetention.changed(channel.tag(), local.log);
             listener.eventAppended(channel.tag(), channel.spec.channelClass(), logged);

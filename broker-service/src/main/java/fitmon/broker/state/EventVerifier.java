@@ -2,19 +2,27 @@ package fitmon.broker.state;
 
 import fitmon.core.crypto.SignatureAlgorithm;
 import fitmon.core.crypto.VerificationKey;
-import fitmon.core.event.Event;
 import fitmon.core.event.EventSigning;
+import fitmon.core.event.MalformedEventException;
 
 /**
- * Checks an event's signature with a key, and a gateway's signature over a command. Both must be
- * pure functions of their arguments: an implementation may remember verdicts computed ahead of
- * ordering, never invent them.
+ * Reads event envelopes, checks an event's signature with a key, and a gateway's signature over a
+ * command. Each must be a pure function of its arguments: an implementation may hand back work
+ * done ahead of ordering (an event parsed, a verdict computed), never invent it.
  */
 public interface EventVerifier {
 
-    EventVerifier DIRECT = EventSigning::verify;
+    EventVerifier DIRECT = new EventVerifier() { };
 
-    EventSigning.Verdict verify(Event event, VerificationKey key);
+    /** The envelope in these bytes, as {@link ParsedEvent#parse} reads it. */
+    default ParsedEvent parse(byte[] bytes) throws MalformedEventException {
+        return ParsedEvent.parse(bytes);
+    }
+
+    /** The event's signature checked with {@code key}, as {@link EventSigning#verify} checks it. */
+    default EventSigning.Verdict verify(ParsedEvent event, VerificationKey key) {
+        return event.verifyWith(key);
+    }
 
     /** Whether {@code signature} is the gateway key's Ed25519 signature over {@code signingBytes}. */
     default boolean verifyCommand(VerificationKey gatewayKey, byte[] signingBytes, byte[] signature) {

@@ -26,9 +26,6 @@ import fitmon.core.command.EventOutcome;
 import fitmon.core.command.Publish;
 import fitmon.core.command.RejectReason;
 import fitmon.core.command.ResultCodec;
-import fitmon.core.event.Event;
-import fitmon.core.event.EventJson;
-import fitmon.core.event.MalformedEventException;
 import fitmon.core.wire.WireFormatException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,14 +191,7 @@ class DeterminismTest {
                 return;
             }
             for (byte[] bytes : publish.events()) {
-                try {
-                    Event event = EventJson.parse(bytes);
-                    if (event.sig() != null) {
-                        sm.registeredKey(publish.tag(), event.probeId()).ifPresent(key -> verdicts.precompute(event, key));
-                    }
-                } catch (MalformedEventException e) {
-                    // refused at execution, nothing to precompute
-                }
+                verdicts.precompute(bytes, event -> sm.registeredKey(publish.tag(), event.probeId()));
             }
         }
     }

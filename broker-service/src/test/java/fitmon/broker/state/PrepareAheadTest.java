@@ -109,4 +109,63 @@ class PrepareAheadTest {
         assertThat(ResultCodec.decode(broker.executeUnordered(new byte[] {1, 2, 3})))
                 .isInstanceOf(CommandResult.Rejected.class);
     }
+    @Test
+    void eachEventIsParsedAndCanonicalisedOnceAheadAndLoggedFromThatWork() throws Exception {
+        StateFixture.channelWithProbes(sm, channel("host.cpu", ChannelClass.BFT), probe);
+        byte[] command = gateway.sign(publishOfThree(1));
+
+        broker.prepare(command);
+        broker.executeOrdered(command, new OrderContext(1, 0, at(1)));
+
+        assertThat(verdicts.parsedAtExecution()).as("no event parsed again at execution").isZero();
+        assertThat(verdicts.verifiedAtExecution()).isZero();
+        java.util.List<LoggedEvent> logged = sm.events("host.cpu", 1, 10);
+        assertThat(logged).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(logged.get(i).envelope()).as("the canonical envelope of event %d", i)
+                    .isEqualTo(fitmon.core.event.CanonicalJson.envelopeBytes(parse(probe.signedBytes("host.cpu", 1 + i))));
+        }
+    }
+
+    @Test
+    void anEventThatOnlySharesAHashWithAPreparedOneIsJudgedOnItsOwnBytes() {
+        StateFixture.channelWithProbes(sm, channel("host.cpu", ChannelClass.BFT), probe);
+        fitmon.core.event.Event genuine = parse(probe.signedBytesOfAbout("host.cpu", 1, 0));
+        // "Aa" and "BB" have the same 31-based hash, so these envelopes differ in two bytes and hash alike
+        byte[] prepared = withNote(genuine, "Aa", true);
+        byte[] forged = withNote(genuine, "BB", false);
+        assertThat(java.util.Arrays.hashCode(forged)).isEqualTo(java.util.Arrays.hashCode(prepared));
+        assertThat(forged).isNotEqualTo(prepared);
+
+        verdicts.precompute(prepared, event -> sm.registeredKey("host.cpu", event.probeId()));
+        byte[] command = gateway.sign(CommandCodec.encode(StateFixture.publish("host.cpu", forged)));
+        CommandResult result = ResultCodec.decode(broker.executeOrdered(command, new OrderContext(1, 0, at(1))));
+
+        assertThat(((CommandResult.Published) result).outcomes()).singleElement()
+                .isInstanceOfSatisfying(EventOutcome.Refused.class,
+                        r -> assertThat(r.reason()).isEqualTo(fitmon.core.command.RejectReason.SIGNATURE_INVALID));
+        assertThat(verdicts.parsedAtExecution()).isEqualTo(1);
+    }
+
+    /** The event with a {@code note} in its data, signed over it or (forged) keeping the signature of "Aa". */
+    private byte[] withNote(fitmon.core.event.Event event, String note, boolean sign) {
+        tools.jackson.databind.node.ObjectNode data = ((tools.jackson.databind.node.ObjectNode) event.data()).deepCopy();
+        data.put("note", note);
+        fitmon.core.event.Event plain = new fitmon.core.event.Event(event.probeId(), event.tag(), event.seq(), event.ts(),
+                data, null);
+        fitmon.core.event.Event signedAa = probe.sign(new fitmon.core.event.Event(event.probeId(), event.tag(), event.seq(),
+                event.ts(), data.deepCopy().put("note", "Aa"), null));
+        return fitmon.core.event.EventJson.toBytes(sign ? probe.sign(plain) : plain.withSignature(signedAa.sig()));
+    }
+
+    @Test
+    void eventsPreparedAheadAreBoundedByTheirBytes() {
+        PrecomputedVerdicts bounded = new PrecomputedVerdicts(100_000);
+        int eventBytes = 64 * 1024;
+        long maxHeld = PrecomputedVerdicts.MAX_PREPARED_BYTES / eventBytes + 1;
+        for (int seq = 1; seq <= 3 * maxHeld; seq++) {
+            bounded.precompute(probe.signedBytesOfAbout("host.cpu", seq, eventBytes), event -> java.util.Optional.empty());
+            assertThat(bounded.size()).as("events held after %d prepared", seq).isLessThanOrEqualTo((int) maxHeld);
+        }
+    }
 }

@@ -42,7 +42,19 @@ public final class BatchVerdictCache {
         if (precheck != null) {
             return precheck;
         }
-        byte[] signedBytes = EventSigning.signedBytes(event);
+        return verifySignedBytes(event, key, EventSigning.signedBytes(event), onSignatureCheck);
+    }
+
+    /**
+     * As {@link #verify(Event, VerificationKey, Runnable)}, for a caller that already holds what
+     * {@link EventSigning#signedBytes(Event)} returns for this event.
+     */
+    public EventSigning.Verdict verifySignedBytes(Event event, VerificationKey key, byte[] signedBytes,
+                                                  Runnable onSignatureCheck) {
+        EventSigning.Verdict precheck = EventSigning.precheck(event, key);
+        if (precheck != null) {
+            return precheck;
+        }
         if (event.sig().batch() == null || signedBytes == null) {
             signatureChecks.increment();
             onSignatureCheck.run();

@@ -78,15 +78,23 @@ public final class EventSigning {
      * Events of one batch share these bytes, so a verifier may remember one verdict for all of them.
      */
     public static byte[] signedBytes(Event event) {
+        return signedBytes(event, CanonicalJson.signingBytes(event));
+    }
+
+    /**
+     * As {@link #signedBytes(Event)}, for a caller that already holds the event's JCS signing
+     * bytes ({@link CanonicalJson#signingBytes}): they are not computed again.
+     */
+    public static byte[] signedBytes(Event event, byte[] signingBytes) {
         BatchProof batch = event.sig() == null ? null : event.sig().batch();
         if (batch == null) {
-            return CanonicalJson.signingBytes(event);
+            return signingBytes;
         }
         List<byte[]> path = batch.pathBytes();
         if (path == null || batch.size() < 1 || batch.size() > BatchProof.MAX_SIZE) {
             return null;
         }
-        byte[] leaf = MerkleTree.leafHash(CanonicalJson.signingBytes(event));
+        byte[] leaf = MerkleTree.leafHash(signingBytes);
         byte[] root = MerkleTree.rootFromPath(leaf, batch.index(), batch.size(), path);
         return root == null ? null : batchMessage(batch.size(), root);
     }
