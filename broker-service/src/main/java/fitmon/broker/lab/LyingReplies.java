@@ -8,8 +8,10 @@ import fitmon.replication.ReplicatedService;
 
 /**
  * The replicated service as the library sees it, with false replies while the replica is told
- * {@link Misbehaviour#WRONG_REPLIES}. The command is still applied: the ordered state stays the
- * group's, only the answer to the client lies (the client's f+1 vote must out-vote it).
+ * {@link Misbehaviour#WRONG_REPLIES}, and a made-up checkpoint for peers catching up while it is
+ * told {@link Misbehaviour#FALSE_STATE}. The command is still applied: the ordered state stays the
+ * group's, only the answer to the client (or the peer) lies; the client's f+1 vote, and the peer's
+ * demand of f+1 matching states, must out-vote it.
  */
 public final class LyingReplies implements ReplicatedService {
 
@@ -54,5 +56,10 @@ public final class LyingReplies implements ReplicatedService {
     @Override
     public void restore(byte[] snapshot) {
         honest.restore(snapshot);
+    }
+
+    @Override
+    public byte[] checkpointForPeer(byte[] checkpoint) {
+        return switches.is(Misbehaviour.FALSE_STATE) ? FalseState.forge(checkpoint) : honest.checkpointForPeer(checkpoint);
     }
 }

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /**
  * What a replica in lab mode can be told to do wrong, to watch the others and the consoles ride it
  * out. Each is something an intruder who owns one replica could do; none touches the ordered state,
- * so the group's agreement stays intact and only what this replica tells the outside is false.
+ * so the group's agreement stays intact and only what this replica tells others is false.
  */
 public enum Misbehaviour {
     /** Behaves correctly (the only setting outside lab mode). */
@@ -31,7 +31,13 @@ public enum Misbehaviour {
     /** Replies to the gateway's commands are refusals, whatever the state machine decided. */
     WRONG_REPLIES("answers every command of the gateway with a false refusal"),
     /** The read API lies: channels show a made-up last sequence, the replica a made-up state digest. */
-    LYING_READS("answers its read API with made-up channel positions and a made-up state digest");
+    LYING_READS("answers its read API with made-up channel positions and a made-up state digest"),
+    /**
+     * A peer catching up by state transfer gets a made-up checkpoint from this replica (the agreed
+     * one plus a channel nobody created), and a summary whose hash matches it. Replicas told this
+     * at once collude: they make up the same state.
+     */
+    FALSE_STATE("serves peers that catch up a made-up state (a channel nobody created)");
 
     private final String description;
 

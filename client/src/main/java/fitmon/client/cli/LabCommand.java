@@ -67,7 +67,7 @@ final class LabCommand implements Runnable {
 
     @Command(name = "lie", mixinStandardHelpOptions = true,
             description = {"Make a replica misbehave as an intruder on it could, and watch consoles and the gateway out-vote it. Only in a suite started with --lab.",
-                    "Modes: alter (changes every delivered event's data, keeps the signature), equivocate (altered copies to every second console), drop (delivers nothing), delay (delivers late, --delay), reorder (swaps consecutive deliveries), replay (delivers the previous event again in each new position), wrong-replies (false refusals to the gateway), lying-reads (made-up positions and digest in its read API), honest (stops lying)."})
+                    "Modes: alter (changes every delivered event's data, keeps the signature), equivocate (altered copies to every second console), drop (delivers nothing), delay (delivers late, --delay), reorder (swaps consecutive deliveries), replay (delivers the previous event again in each new position), wrong-replies (false refusals to the gateway), lying-reads (made-up positions and digest in its read API), false-state (a made-up state for peers catching up), honest (stops lying)."})
     int lie(@Parameters(paramLabel = "NAME", description = "replica-N or N") String name,
             @Option(names = "--mode", required = true, paramLabel = "MODE", description = "What to do wrong (see above), or honest.") String mode,
             @Option(names = "--delay", paramLabel = "MILLIS", description = "For --mode delay: how late each delivery goes out (default 2000, at most 300000).") Long delayMillis) {

@@ -8,6 +8,7 @@ import bftsmart.statemanagement.strategy.StandardStateManager;
 import bftsmart.tom.core.DeliveryThread;
 import bftsmart.tom.core.ExecutionManager;
 import bftsmart.tom.core.TOMLayer;
+import bftsmart.tom.server.defaultservices.DefaultApplicationState;
 import bftsmart.tom.leaderchange.LCManager;
 import bftsmart.tom.util.TOMUtil;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ final class CatchUpStateManager extends StandardStateManager {
     private final StalePendingRequests stalePending = new StalePendingRequests();
     private final java.util.concurrent.atomic.AtomicLong catchUps = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong stateRetries = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refutedStates = new java.util.concurrent.atomic.AtomicLong();
     /** When the message thread last ran a self-addressed request (System.nanoTime). */
     private volatile long messageThreadSeen = System.nanoTime();
 
@@ -251,6 +253,64 @@ final class CatchUpStateManager extends StandardStateManager {
             return;
         }
         super.SMRequestDeliver(msg, isBFT);
+    }
+
+    /**
+     * The library's test before it installs a state transfer's result: more than f replies. Here,
+     * once the chosen replica's full state is in, it also needs f other replicas whose replies
+     * match it in everything installing it would change ({@link StateAgreement}); replies that
+     * disagree with a state so vouched for come from faulty replicas and are set aside, so the
+     * library's own check (the first other reply's checkpoint hash) sees an agreeing one. A state
+     * that f + 1 others contradict is given up at once and asked of another replica.
+     */
+    @Override
+    protected boolean enoughReplies() {
+        if (!super.enoughReplies() || !(state instanceof DefaultApplicationState offered)
+                || offered.getSerializedState() == null) {
+            return super.enoughReplies(); // nothing to install without the full state: the library waits or retries
+        }
+        byte[] offeredPrint = StateAgreement.fingerprint(offered, tomLayer.computeHash(offered.getSerializedState()));
+        java.util.Map<Integer, byte[]> others = new java.util.HashMap<>();
+        for (var reply : senderStates.entrySet()) {
+            if (reply.getValue() != state && reply.getValue() instanceof DefaultApplicationState summary) {
+                others.put(reply.getKey(), StateAgreement.fingerprint(summary, summary.getStateHash()));
+            }
+        }
+        int f = SVController.getCurrentViewF();
+        StateAgreement agreement = StateAgreement.judge(offeredPrint, others, f);
+        switch (agreement.verdict()) {
+            case VOUCHED -> {
+                agreement.dissenters().forEach(senderStates::remove);
+                LOG.info("state transfer up to consensus {}: the full state from replica {} is vouched for by replicas {}",
+                        waitingCID, senderOf(state), others.keySet().stream().filter(id -> !agreement.dissenters().contains(id))
+                                .sorted().toList());
+                if (!agreement.dissenters().isEmpty()) {
+                    LOG.warn("state transfer up to consensus {}: replicas {} sent a state that disagrees with the one f+1 "
+                            + "replicas agree on; their replies are set aside", waitingCID, agreement.dissenters());
+                }
+                return true;
+            }
+            case REFUTED -> {
+                LOG.warn("state transfer up to consensus {}: the full state sent disagrees with what {} other replicas "
+                        + "agree on; asking another replica", waitingCID, f + 1);
+                refutedStates.incrementAndGet();
+                stateTimeout();
+                return false;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private Integer senderOf(bftsmart.statemanagement.ApplicationState offered) {
+        return senderStates.entrySet().stream().filter(e -> e.getValue() == offered).map(java.util.Map.Entry::getKey)
+                .findFirst().orElse(null);
+    }
+
+    /** Full states given up in state transfer because f + 1 other replicas contradicted them. */
+    long refutedStates() {
+        return refutedStates.get();
     }
 
     @Override

@@ -185,13 +185,32 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
      */
     @Override
     public ApplicationState getState(int cid, boolean sendState) {
-        ApplicationState state = super.getState(cid, sendState);
+        ApplicationState state = super.getState(cid, true);
         RestoredCheckpoint checkpoint = restoredCheckpoint;
         if (state.getLastCID() < 0 && checkpoint != null && cid == checkpoint.consensusId()) {
-            return new DefaultApplicationState(null, cid, cid, sendState ? checkpoint.state() : null, checkpoint.hash(),
+            state = new DefaultApplicationState(null, cid, cid, checkpoint.state(), checkpoint.hash(),
                     replicaContext.getStaticConfiguration().getProcessId());
         }
-        return state;
+        return served((DefaultApplicationState) state, sendState);
+    }
+
+    /**
+     * What is sent: the checkpoint bytes only to the peer asked for the full state, its hash to
+     * all. The checkpoint passes through {@link ReplicatedService#checkpointForPeer} first, where
+     * only a lab replica changes it (and then the hash follows the changed bytes).
+     */
+    private DefaultApplicationState served(DefaultApplicationState state, boolean sendState) {
+        byte[] held = state.getSerializedState();
+        byte[] checkpoint = held == null ? null : service.checkpointForPeer(held);
+        byte[] hash = checkpoint == held ? state.getStateHash() : computeHash(checkpoint);
+        if (sendState && checkpoint == held) {
+            return state;
+        }
+        if (state.getLastCID() < 0 && held == null) {
+            return state; // nothing held: the library's empty answer
+        }
+        return new DefaultApplicationState(state.getMessageBatches(), state.getLastCheckpointCID(), state.getLastCID(),
+                sendState ? checkpoint : null, hash, replicaContext.getStaticConfiguration().getProcessId());
     }
 
     /** What the replica restored from disk at start, null before that or without a journal. */
