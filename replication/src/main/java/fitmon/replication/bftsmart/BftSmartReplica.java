@@ -50,6 +50,7 @@ public final class BftSmartReplica implements AutoCloseable {
     private volatile DurableReplier durableReplier;
     private LinkSettings linkSettings;
     private volatile ReplicaLinks links;
+    private volatile PeerKeyKeeper keyKeeper;
 
     /** A replica on the library's built-in key pair, shared by every replica: for tests only. */
     public BftSmartReplica(int replicaId, ReplicationSettings settings, ReplicatedService service) {
@@ -200,6 +201,12 @@ public final class BftSmartReplica implements AutoCloseable {
                         return;
                     }
                 }
+                opened.onLibraryAwaitingPeer(peer -> {
+                    PeerKeyKeeper keeper = keyKeeper;
+                    if (keeper != null) {
+                        keeper.exchangeStarted(peer);
+                    }
+                });
                 libraryView = opened.libraryView();
                 LOG.info("replica {} links over mutual TLS: clients on port {}, peers on port {}", replicaId,
                         settings.peers().get(replicaId).port(), settings.peers().get(replicaId).port() + 1);
@@ -222,12 +229,33 @@ public final class BftSmartReplica implements AutoCloseable {
             LOG.info("replica {} connected to its peers and agreed on where the group is", replicaId);
             markReady();
             watchdog.start();
+            if (linkSettings != null) {
+                startKeyKeeper();
+            }
         } catch (RuntimeException e) {
             LOG.error("replica {} failed to start: {}", replicaId, e.toString(), e);
             state.set(ReplicaState.STOPPED);
             ready.completeExceptionally(e);
             failure.complete(e);
         }
+    }
+
+    /** See {@link PeerKeyKeeper}: only over relays, where a peer that is down still takes our library's connection. */
+    private synchronized void startKeyKeeper() {
+        if (state.get() == ReplicaState.STOPPED) {
+            return;
+        }
+        keyKeeper = new PeerKeyKeeper(replicaId, () -> {
+            bftsmart.tom.core.TOMLayer layer = adapter.catchUpStateManager().layer();
+            return layer == null ? null : layer.getCommunication();
+        });
+        keyKeeper.start();
+    }
+
+    /** MAC keys of peers put back while their links were down (0 without link relays). */
+    public long peerKeysKept() {
+        PeerKeyKeeper keeper = keyKeeper;
+        return keeper == null ? 0 : keeper.restored();
     }
 
     private Replier replier() {
@@ -483,6 +511,10 @@ public final class BftSmartReplica implements AutoCloseable {
     public synchronized void close() {
         state.set(ReplicaState.STOPPED);
         watchdog.close();
+        PeerKeyKeeper keeper = keyKeeper;
+        if (keeper != null) {
+            keeper.stop();
+        }
         DurableReplier durable = durableReplier;
         if (durable != null) {
             durable.close();

@@ -65,6 +65,8 @@ public final class ReplicaLinks implements Closeable {
     private volatile Set<Integer> silenced = Set.of();
     private final Map<Integer, Socket> outboundPeers = new ConcurrentHashMap<>();
 
+    private volatile java.util.function.IntConsumer libraryAwaitsPeer = peer -> { };
+
     private ReplicaLinks(int me, List<Peer> peers, LinkSettings settings, int libraryPort) {
         this.me = me;
         this.peers = List.copyOf(peers);
@@ -137,6 +139,15 @@ public final class ReplicaLinks implements Closeable {
         } else {
             LOG.warn("LAB: replica {} is connected to every peer again", me);
         }
+    }
+
+    /**
+     * Runs {@code listener} with a peer's id each time our library has sent its half of the key
+     * exchange on a new link to that peer and waits for the answer, which the relay may hold for a
+     * while (a peer that is down or cut off answers late or never).
+     */
+    public void onLibraryAwaitingPeer(java.util.function.IntConsumer listener) {
+        libraryAwaitsPeer = listener;
     }
 
     /** The peers this replica is cut off from. */
@@ -248,6 +259,7 @@ public final class ReplicaLinks implements Closeable {
             return;
         }
         slot.established(); // our own library, waiting for its peer from here on
+        libraryAwaitsPeer.accept(peer.id());
         SSLSocket reached = reachPatiently(peer, local);
         if (reached == null) {
             return;
