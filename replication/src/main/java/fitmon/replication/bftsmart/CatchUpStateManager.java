@@ -51,6 +51,7 @@ final class CatchUpStateManager extends StandardStateManager {
     private static final long FIRST_STATE_TIMER_MILLIS = 80_000;
     private static final long MAX_STATE_TIMER_MILLIS = 320_000;
     private volatile InboundQueue inbound;
+    private volatile EmptyDecisions emptyDecisions;
     /** Set once the restored state is handed over and this replica asks where the group is. */
     private volatile boolean joining;
     private final PeerSendQueues sendQueues = new PeerSendQueues(PeerSendQueues.LIMIT_BYTES);
@@ -70,13 +71,26 @@ final class CatchUpStateManager extends StandardStateManager {
     public void init(TOMLayer tomLayer, DeliveryThread dt) {
         super.init(tomLayer, dt);
         this.layer = tomLayer;
-        // The library calls this from its layer's constructor, before its message thread starts.
+        // The library calls this from its layer's constructor, before its message thread starts
+        // and before anything is decided.
         try {
             inbound = InboundQueue.replaceIn(tomLayer.getCommunication(), SELF_PUT_WAIT_MILLIS);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("could not replace the library's receive queue ({}): a leader whose queue is full when its request "
                     + "timer fires can stop processing messages for good", e.toString());
         }
+        try {
+            emptyDecisions = EmptyDecisions.replaceIn(dt);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("could not replace the library's queue of decisions ({}): an empty batch decided in a leader change "
+                    + "can make this replica skip the requests decided with it", e.toString());
+        }
+    }
+
+    /** Empty batches decided and left out of execution; 0 if the queue was not replaced. */
+    long emptyDecisionsSkipped() {
+        EmptyDecisions queue = emptyDecisions;
+        return queue == null ? 0 : queue.skipped();
     }
 
     /** Messages to itself this replica dropped because its receive queue was full; 0 if the queue was not replaced. */
