@@ -18,18 +18,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
-import fitmon.core.channel.ChannelClass;
-import fitmon.core.command.BrokerCommand;
 import fitmon.core.command.ChannelRetention;
 import fitmon.core.command.CommandCodec;
 import fitmon.core.command.CommandResult;
-import fitmon.core.command.CreateChannel;
 import fitmon.core.command.Publish;
-import fitmon.core.command.RegisterProbe;
 import fitmon.core.command.ResultCodec;
-import fitmon.core.crypto.SignatureAlgorithm;
-import fitmon.core.pki.CertificateAuthority;
-import fitmon.replication.OrderingClient;
 import fitmon.testkit.BrokerCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,10 +56,8 @@ class FalseStateTransferIT {
     private static final String REFUTED = "the full state sent disagrees";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private CertificateAuthority ca;
+    private ProbedCluster probed;
     private BrokerCluster cluster;
-    private OrderingClient client;
-    private final List<TestProbe> probes = new ArrayList<>();
 
     @BeforeAll
     void startCluster() throws Exception {
@@ -75,27 +66,16 @@ class FalseStateTransferIT {
         Files.deleteIfExists(tokenFile);
         Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tokenFile, TOKEN + "\n");
-        ca = CertificateAuthority.generate("fitmon-false-state-ca");
-        cluster = new BrokerCluster(2, ca.publicKey().getEncoded(), LOGS, List.of("--fitmon.broker.lab.enabled=true",
-                "--fitmon.broker.lab.token-file=" + tokenFile.toAbsolutePath()));
-        cluster.startAll();
-        BrokerCluster.await("every replica to report READY", AGREEMENT, () -> cluster.readyCount() == cluster.n());
-        client = ClusterClient.connect(cluster, ca, 4000, true);
-        order(new CreateChannel(TAG, ChannelClass.BFT, 0, 2, 10, ChannelRetention.DEFAULT));
-        for (int i = 0; i < 2; i++) {
-            TestProbe probe = new TestProbe("false-state-" + i, SignatureAlgorithm.ED25519, ca);
-            order(new RegisterProbe(TAG, probe.certificate));
-            probes.add(probe);
-        }
+        probed = ProbedCluster.start(LOGS, 2, List.of("--fitmon.broker.lab.enabled=true",
+                "--fitmon.broker.lab.token-file=" + tokenFile.toAbsolutePath()), 4000, TAG, "false-state", 2,
+                ChannelRetention.DEFAULT, AGREEMENT);
+        cluster = probed.cluster;
     }
 
     @AfterAll
     void stopCluster() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (probed != null) {
+            probed.close();
         }
     }
 
@@ -154,15 +134,10 @@ class FalseStateTransferIT {
 
     private void publish(int requests) throws Exception {
         for (int i = 0; i < requests; i++) {
-            TestProbe probe = probes.get(i % probes.size());
-            CommandResult result = ResultCodec.decode(client.submitOrdered(CommandCodec.encode(
+            TestProbe probe = probed.probes.get(i % probed.probes.size());
+            CommandResult result = ResultCodec.decode(probed.client.submitOrdered(CommandCodec.encode(
                     new Publish(TAG, List.of(probe.nextBytes(TAG))))).get(60, TimeUnit.SECONDS));
             assertThat(result).isInstanceOf(CommandResult.Published.class);
         }
-    }
-
-    private void order(BrokerCommand command) throws Exception {
-        CommandResult result = ResultCodec.decode(client.submitOrdered(CommandCodec.encode(command)).get(60, TimeUnit.SECONDS));
-        assertThat(result).isInstanceOf(CommandResult.Accepted.class);
     }
 }

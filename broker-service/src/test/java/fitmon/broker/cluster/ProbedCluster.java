@@ -22,8 +22,8 @@ import fitmon.replication.OrderingClient;
 import fitmon.testkit.BrokerCluster;
 
 /**
- * What the fault tests share: four replicas of the built jar (f = 1), a gateway-signed client,
- * one {@code BFT} channel and a probe per load worker registered on it.
+ * What the fault tests share: 3f+1 replicas of the built jar (four unless said), a gateway-signed
+ * client, one {@code BFT} channel and a probe per load worker registered on it.
  */
 final class ProbedCluster implements AutoCloseable {
 
@@ -44,8 +44,14 @@ final class ProbedCluster implements AutoCloseable {
      */
     static ProbedCluster start(Path logs, int firstClientId, String tag, String probeNames, int probes,
                                ChannelRetention retention, Duration startup) throws Exception {
+        return start(logs, 1, List.of(), firstClientId, tag, probeNames, probes, retention, startup);
+    }
+
+    /** As above, with 3f+1 replicas, each started with {@code extraArguments}. */
+    static ProbedCluster start(Path logs, int f, List<String> extraArguments, int firstClientId, String tag,
+                               String probeNames, int probes, ChannelRetention retention, Duration startup) throws Exception {
         CertificateAuthority ca = CertificateAuthority.generate("fitmon-" + probeNames + "-ca");
-        BrokerCluster cluster = new BrokerCluster(1, ca.publicKey().getEncoded(), logs);
+        BrokerCluster cluster = new BrokerCluster(f, ca.publicKey().getEncoded(), logs, extraArguments);
         ProbedCluster started = null;
         try {
             cluster.startAll();
