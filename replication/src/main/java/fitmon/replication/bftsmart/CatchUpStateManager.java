@@ -51,7 +51,6 @@ final class CatchUpStateManager extends StandardStateManager {
     private static final long FIRST_STATE_TIMER_MILLIS = 80_000;
     private static final long MAX_STATE_TIMER_MILLIS = 320_000;
     private volatile InboundQueue inbound;
-    private volatile EmptyDecisions emptyDecisions;
     /** Set once the restored state is handed over and this replica asks where the group is. */
     private volatile boolean joining;
     private final PeerSendQueues sendQueues = new PeerSendQueues(PeerSendQueues.LIMIT_BYTES);
@@ -71,26 +70,14 @@ final class CatchUpStateManager extends StandardStateManager {
     public void init(TOMLayer tomLayer, DeliveryThread dt) {
         super.init(tomLayer, dt);
         this.layer = tomLayer;
-        // The library calls this from its layer's constructor, before its message thread starts
-        // and before anything is decided.
+        // The library calls this from its layer's constructor, before its message thread starts.
         try {
             inbound = InboundQueue.replaceIn(tomLayer.getCommunication(), SELF_PUT_WAIT_MILLIS);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("could not replace the library's receive queue ({}): a leader whose queue is full when its request "
                     + "timer fires can stop processing messages for good", e.toString());
         }
-        try {
-            emptyDecisions = EmptyDecisions.replaceIn(dt);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("could not replace the library's queue of decisions ({}): an empty batch decided in a leader change "
-                    + "can make this replica skip the requests decided with it", e.toString());
-        }
-    }
 
-    /** Empty batches decided and left out of execution; 0 if the queue was not replaced. */
-    long emptyDecisionsSkipped() {
-        EmptyDecisions queue = emptyDecisions;
-        return queue == null ? 0 : queue.skipped();
     }
 
     /** Messages to itself this replica dropped because its receive queue was full; 0 if the queue was not replaced. */
@@ -275,7 +262,8 @@ final class CatchUpStateManager extends StandardStateManager {
      * match it in everything installing it would change ({@link StateAgreement}); replies that
      * disagree with a state so vouched for come from faulty replicas and are set aside, so the
      * library's own check (the first other reply's checkpoint hash) sees an agreeing one. A state
-     * that f + 1 others contradict is given up at once and asked of another replica.
+     * that f + 1 others contradict is given up at once and asked of another replica, and so is one
+     * that no f + 1 agree on either way once every replica answered.
      */
     @Override
     protected boolean enoughReplies() {
@@ -312,6 +300,13 @@ final class CatchUpStateManager extends StandardStateManager {
                 return false;
             }
             default -> {
+                if (senderStates.size() >= SVController.getCurrentViewN() - 1) {
+                    // every other replica answered and no f+1 agree either way (correct replicas past
+                    // another checkpoint answer differently): ask again, another replica for the full state
+                    LOG.warn("state transfer up to consensus {}: every replica answered, no state is vouched for by f+1; "
+                            + "asking again", waitingCID);
+                    stateTimeout();
+                }
                 return false;
             }
         }

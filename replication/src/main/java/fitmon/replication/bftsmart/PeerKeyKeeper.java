@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Through a relay, the library's connection is to our loopback port, which accepts it before the
  * relay knows whether the peer can be reached: the key is forgotten, the exchange fails, and the
  * group stops ordering until the peer is back (measured: a killed leader stalled the consoles for
- * 25 s instead of 4 s, a partitioned one for the whole partition).
+ * 22 s instead of 4 s, a partitioned one for the whole partition).
  *
  * <p>So each key the library learned is remembered here and put back when the library holds none:
  * when no key exchange is under way (the connection's connect lock is free: the library sets the
