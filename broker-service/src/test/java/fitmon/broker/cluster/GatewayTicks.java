@@ -50,12 +50,17 @@ final class GatewayTicks implements AutoCloseable {
         try (GatewayTicks ticks = start(client)) {
             cluster.awaitSameDigest(replicas, timeout);
         } catch (AssertionError e) {
-            StringBuilder where = new StringBuilder(e.getMessage());
-            for (int r : replicas) {
-                where.append("\n  replica ").append(r).append(": ").append(cluster.replicaStatus(r));
-            }
-            throw new AssertionError(where.toString(), e);
+            throw whereEachStands(cluster, replicas, e);
         }
+    }
+
+    /** {@code e} with each replica's status appended, to say where each stood when a wait timed out. */
+    static AssertionError whereEachStands(BrokerCluster cluster, List<Integer> replicas, AssertionError e) {
+        StringBuilder where = new StringBuilder(e.getMessage());
+        for (int r : replicas) {
+            where.append("\n  replica ").append(r).append(": ").append(cluster.replicaStatus(r));
+        }
+        return new AssertionError(where.toString(), e);
     }
 
     @Override
