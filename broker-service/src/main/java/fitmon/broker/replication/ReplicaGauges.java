@@ -27,6 +27,8 @@ final class ReplicaGauges {
         FunctionCounter.builder("fitmon.replica.stale.requests.dropped", replica, BftSmartReplica::stalePendingDropped)
                 .description("pending requests dropped because the group had ordered them (after a state transfer)")
                 .register(registry);
+        FunctionCounter.builder("fitmon.replica.empty.batches", replica, BftSmartReplica::emptyBatchesDecided)
+                .description("instances that decided an empty batch (leader changes), logged as no-ops").register(registry);
         for (int peer = 0; peer < peers; peer++) {
             if (peer == replica.replicaId()) {
                 continue;

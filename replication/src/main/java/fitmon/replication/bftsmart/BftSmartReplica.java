@@ -432,6 +432,11 @@ public final class BftSmartReplica implements AutoCloseable {
         return adapter.catchUpStateManager().droppedSelfMessages();
     }
 
+    /** Instances that decided an empty batch, which the library cannot deliver: logged as no-ops instead. */
+    public long emptyBatchesDecided() {
+        return adapter.catchUpStateManager().emptyBatchesDecided();
+    }
+
     /** Pending client requests dropped because the group had ordered them while this replica fetched its state. */
     public long stalePendingDropped() {
         return adapter.catchUpStateManager().stalePendingDropped();

@@ -51,6 +51,8 @@ final class CatchUpStateManager extends StandardStateManager {
     private static final long FIRST_STATE_TIMER_MILLIS = 80_000;
     private static final long MAX_STATE_TIMER_MILLIS = 320_000;
     private volatile InboundQueue inbound;
+    private volatile EmptyBatchQueue decided;
+    private final java.util.function.Consumer<bftsmart.consensus.Decision> emptyBatchDecided;
     /** Set once the restored state is handed over and this replica asks where the group is. */
     private volatile boolean joining;
     private final PeerSendQueues sendQueues = new PeerSendQueues(PeerSendQueues.LIMIT_BYTES);
@@ -61,9 +63,14 @@ final class CatchUpStateManager extends StandardStateManager {
     /** When the message thread last ran a self-addressed request (System.nanoTime). */
     private volatile long messageThreadSeen = System.nanoTime();
 
-    /** @param beforeJoining runs on the starting thread before the replica asks where the group is */
-    CatchUpStateManager(Runnable beforeJoining) {
+    /**
+     * @param beforeJoining     runs on the starting thread before the replica asks where the group is
+     * @param emptyBatchDecided runs on the delivery thread, in order, for each instance that decided
+     *                          an empty batch (see {@link EmptyBatchQueue})
+     */
+    CatchUpStateManager(Runnable beforeJoining, java.util.function.Consumer<bftsmart.consensus.Decision> emptyBatchDecided) {
         this.beforeJoining = beforeJoining;
+        this.emptyBatchDecided = emptyBatchDecided;
     }
 
     @Override
@@ -77,7 +84,19 @@ final class CatchUpStateManager extends StandardStateManager {
             LOG.warn("could not replace the library's receive queue ({}): a leader whose queue is full when its request "
                     + "timer fires can stop processing messages for good", e.toString());
         }
+        // The delivery thread has just started and waits for its first decision.
+        try {
+            decided = EmptyBatchQueue.replaceIn(dt, emptyBatchDecided);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("could not replace the library's queue of decisions ({}): an empty batch decided in a leader change "
+                    + "makes this replica drop the requests decided with it", e.toString());
+        }
+    }
 
+    /** Instances that decided an empty batch, logged as a no-op; 0 if the queue was not replaced. */
+    long emptyBatchesDecided() {
+        EmptyBatchQueue queue = decided;
+        return queue == null ? 0 : queue.emptyBatches();
     }
 
     /** Messages to itself this replica dropped because its receive queue was full; 0 if the queue was not replaced. */

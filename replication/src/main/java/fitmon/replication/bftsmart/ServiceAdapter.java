@@ -3,9 +3,11 @@ package fitmon.replication.bftsmart;
 import java.io.IOException;
 import java.util.function.Consumer;
 
+import bftsmart.consensus.Decision;
 import bftsmart.statemanagement.ApplicationState;
 import bftsmart.statemanagement.StateManager;
 import bftsmart.tom.MessageContext;
+import bftsmart.tom.core.messages.TOMMessageType;
 import bftsmart.tom.server.defaultservices.DefaultApplicationState;
 import bftsmart.tom.server.defaultservices.DefaultSingleRecoverable;
 import fitmon.replication.OrderContext;
@@ -53,7 +55,7 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
     private final Runnable onProgress;
     private final ReplicaJournal journal;
     private final Consumer<IOException> onJournalFailure;
-    private final CatchUpStateManager stateManager = new CatchUpStateManager(this::handOverRestoredState);
+    private final CatchUpStateManager stateManager = new CatchUpStateManager(this::handOverRestoredState, this::emptyBatchDecided);
     /** Batches to wait before trying again after a snapshot could not be written. */
     private int snapshotBackoff;
     private long currentConsensus = Long.MIN_VALUE;
@@ -98,9 +100,8 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
         if (installing) {
             return reply;
         }
-        if (restoredCheckpoint != null && context.isLastInBatch() && consensus > restoredCheckpoint.consensusId()
-                && consensus % replicaContext.getStaticConfiguration().getCheckpointPeriod() == 0) {
-            restoredCheckpoint = null; // the library's own checkpoint supersedes it
+        if (context.isLastInBatch()) {
+            batchEnded(consensus);
         }
         if (journal != null) {
             journal.append(order, command, context.isLastInBatch());
@@ -117,6 +118,40 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
         }
         onProgress.run();
         return reply;
+    }
+
+    /** After the last request of a batch: the library checkpoints at multiples of its period. */
+    private void batchEnded(long consensus) {
+        RestoredCheckpoint checkpoint = restoredCheckpoint;
+        if (checkpoint != null && consensus > checkpoint.consensusId()
+                && consensus % replicaContext.getStaticConfiguration().getCheckpointPeriod() == 0) {
+            restoredCheckpoint = null; // the library's own checkpoint supersedes it
+        }
+    }
+
+    /**
+     * Delivery thread, in order ({@link EmptyBatchQueue}): an instance decided an empty batch, as a
+     * new leader proposes after a leader change when it holds no request. Nothing reaches the
+     * service or the journal. The library's state log gets a no-op batch of one empty command for
+     * that id, through the path the library itself takes for a batch of reconfigurations only, so
+     * that its log keeps one batch per id (it finds batches by position) and checkpoints when the
+     * id is a multiple of its period; a peer catching up skips no-op batches. The placeholder is
+     * built from the decided instance alone (id, regency, leader, proof), so it is the same on
+     * every replica and state-transfer fingerprints agree.
+     */
+    void emptyBatchDecided(Decision decision) {
+        int consensus = decision.getConsensusId();
+        MessageContext context = new MessageContext(-1, replicaContext.getSVController().getCurrentViewId(),
+                TOMMessageType.ORDERED_REQUEST, 0, 0, 0, -1, null, 0L, 0, 0L, decision.getRegency(), decision.getLeader(),
+                consensus, decision.getDecisionEpoch().proof, null, true);
+        context.setLastInBatch();
+        LOG.info("consensus {} decided an empty batch (a leader change whose new leader held no request): logged as a "
+                + "no-op", consensus);
+        noOp(consensus, new byte[][] {new byte[0]}, new MessageContext[] {context});
+        batchEnded(consensus);
+        if (!installing) {
+            onProgress.run();
+        }
     }
 
     @Override
