@@ -52,7 +52,6 @@ final class CatchUpStateManager extends StandardStateManager {
     private static final long MAX_STATE_TIMER_MILLIS = 320_000;
     private volatile InboundQueue inbound;
     private volatile EmptyBatchQueue decided;
-    private final java.util.function.Consumer<bftsmart.consensus.Decision> emptyBatchDecided;
     /** Set once the restored state is handed over and this replica asks where the group is. */
     private volatile boolean joining;
     private final PeerSendQueues sendQueues = new PeerSendQueues(PeerSendQueues.LIMIT_BYTES);
@@ -63,14 +62,9 @@ final class CatchUpStateManager extends StandardStateManager {
     /** When the message thread last ran a self-addressed request (System.nanoTime). */
     private volatile long messageThreadSeen = System.nanoTime();
 
-    /**
-     * @param beforeJoining     runs on the starting thread before the replica asks where the group is
-     * @param emptyBatchDecided runs on the delivery thread, in order, for each instance that decided
-     *                          an empty batch (see {@link EmptyBatchQueue})
-     */
-    CatchUpStateManager(Runnable beforeJoining, java.util.function.Consumer<bftsmart.consensus.Decision> emptyBatchDecided) {
+    /** @param beforeJoining runs on the starting thread before the replica asks where the group is */
+    CatchUpStateManager(Runnable beforeJoining) {
         this.beforeJoining = beforeJoining;
-        this.emptyBatchDecided = emptyBatchDecided;
     }
 
     @Override
@@ -86,14 +80,14 @@ final class CatchUpStateManager extends StandardStateManager {
         }
         // The delivery thread has just started and waits for its first decision.
         try {
-            decided = EmptyBatchQueue.replaceIn(dt, emptyBatchDecided);
+            decided = EmptyBatchQueue.replaceIn(dt);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("could not replace the library's queue of decisions ({}): an empty batch decided in a leader change "
                     + "makes this replica drop the requests decided with it", e.toString());
         }
     }
 
-    /** Instances that decided an empty batch, logged as a no-op; 0 if the queue was not replaced. */
+    /** Instances that decided an empty batch, given a placeholder; 0 if the queue was not replaced. */
     long emptyBatchesDecided() {
         EmptyBatchQueue queue = decided;
         return queue == null ? 0 : queue.emptyBatches();
@@ -452,6 +446,11 @@ final class CatchUpStateManager extends StandardStateManager {
     }
 
     /** State transfers this replica started because it was left behind. */
+    /** The consensus id whose state this replica waits for, -1 if none. */
+    int waitingForState() {
+        return waitingCID;
+    }
+
     long catchUps() {
         return catchUps.get();
     }

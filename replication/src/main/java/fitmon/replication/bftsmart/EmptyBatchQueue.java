@@ -4,15 +4,17 @@ import java.lang.reflect.Field;
 import java.util.Collection;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import bftsmart.consensus.Decision;
 import bftsmart.tom.core.DeliveryThread;
 import bftsmart.tom.core.messages.TOMMessage;
+import bftsmart.tom.core.messages.TOMMessageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The library's queue of decided instances waiting for execution, which hands each instance that
- * decided an empty batch to a placeholder handler instead of to the library's delivery code.
+ * The library's queue of decided instances waiting for execution, which gives each instance that
+ * decided an empty batch one placeholder request the library then logs as a no-op.
  *
  * <p>A new leader that finishes a leader change proposes whatever requests it holds, possibly none
  * ({@code Synchronizer.catch_up}). The library's delivery thread reads the first request of every
@@ -20,37 +22,51 @@ import bftsmart.tom.core.messages.TOMMessage;
  * from the queue in the same round, requests included, which are then never executed (seen at
  * start, after leader changes while replicas were still connecting: the whole group stopped
  * executing). Leaving the instance out is not enough: the library's state log keeps one batch per
- * consensus id, counted by position, and checkpoints by id; a missing id shifts every later batch
- * and can skip a checkpoint. So the handler logs a no-op batch for that id (see
- * {@code ServiceAdapter.emptyBatchDecided}), in order: an empty batch is handed over only when it
- * is at the head of the queue, after every decision queued before it went to the library.
+ * consensus id, found by position, and checkpoints by id; a missing id shifts every later batch,
+ * can skip a checkpoint, and the next state transfer across it throws in the message thread of
+ * every replica that serves it.
  *
- * <p>Only the delivery thread drains this queue, under the library's delivery lock, which the state
- * transfer also holds while it clears the queue; so the head seen is the head taken.
+ * <p>The placeholder is a request of a view id no replica will ever reach. {@code
+ * ServiceReplica.receiveMessages} executes nothing of a batch whose requests belong to another
+ * view and hands the batch to the recoverer's {@code noOp} instead (the path it takes for a batch
+ * of reconfigurations only), with the instance's own proof: the state log gets a no-op batch for
+ * that id, checkpoints stay on schedule, a peer catching up skips it. The placeholder has no
+ * sender, session or time, so every replica logs the same one. The swap happens as the delivery
+ * thread drains the queue, after {@code delivery} took its copy of the requests for the clients
+ * manager (it holds the queue's lock until then): no request is marked ordered for it.
  */
 final class EmptyBatchQueue extends LinkedBlockingQueue<Decision> {
 
-    private final transient Consumer<Decision> placeholder;
+    private static final Logger LOG = LoggerFactory.getLogger(EmptyBatchQueue.class);
+
+    /** A view id beyond any the group will reach: requests of it are neither executed nor answered. */
+    static final int NO_VIEW = Integer.MAX_VALUE;
+
+    private final transient Field requests;
     private final AtomicLong emptyBatches = new AtomicLong();
 
-    EmptyBatchQueue(Consumer<Decision> placeholder) {
-        this.placeholder = placeholder;
+    private EmptyBatchQueue(Field requests) {
+        this.requests = requests;
     }
 
     /**
      * Puts a new queue in place of the delivery thread's own. Call before anything can be decided
-     * (the library builds its layers, then starts ordering): the delivery thread reads the field
-     * afresh each time it drains.
+     * (the library builds its layers, then starts its message thread): the delivery thread reads
+     * the field afresh each time it drains.
      */
-    static EmptyBatchQueue replaceIn(DeliveryThread delivery, Consumer<Decision> placeholder)
-            throws ReflectiveOperationException {
+    static EmptyBatchQueue replaceIn(DeliveryThread delivery) throws ReflectiveOperationException {
         Field field = LibraryFields.field(DeliveryThread.class, "decided");
         @SuppressWarnings("unchecked")
         LinkedBlockingQueue<Decision> old = (LinkedBlockingQueue<Decision>) field.get(delivery);
-        EmptyBatchQueue replacement = new EmptyBatchQueue(placeholder);
+        EmptyBatchQueue replacement = forDecisions();
         old.drainTo(replacement);
         field.set(delivery, replacement);
         return replacement;
+    }
+
+    /** A queue not yet installed anywhere. */
+    static EmptyBatchQueue forDecisions() throws ReflectiveOperationException {
+        return new EmptyBatchQueue(LibraryFields.field(Decision.class, "deserializedValue"));
     }
 
     @Override
@@ -61,33 +77,31 @@ final class EmptyBatchQueue extends LinkedBlockingQueue<Decision> {
     @Override
     public int drainTo(Collection<? super Decision> into, int max) {
         int drained = 0;
-        while (drained < max) {
-            Decision head = peek();
-            if (head == null) {
-                break;
+        Decision decision;
+        while (drained < max && (decision = poll()) != null) {
+            if (decision.getDeserializedValue().length == 0) {
+                givePlaceholder(decision);
             }
-            if (isEmptyBatch(head)) {
-                if (drained > 0) {
-                    break; // what was decided before it executes first; the next drain starts with it
-                }
-                poll();
-                emptyBatches.incrementAndGet();
-                placeholder.accept(head);
-                continue;
-            }
-            into.add(poll());
+            into.add(decision);
             drained++;
         }
         return drained;
     }
 
-    /** Empty batches handed to the placeholder so far. */
-    long emptyBatches() {
-        return emptyBatches.get();
+    private void givePlaceholder(Decision decision) {
+        TOMMessage placeholder = new TOMMessage(-1, 0, 0, 0, new byte[0], NO_VIEW, TOMMessageType.ORDERED_REQUEST);
+        try {
+            requests.set(decision, new TOMMessage[] {placeholder});
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("the decision's requests were made accessible at start", e);
+        }
+        long count = emptyBatches.incrementAndGet();
+        LOG.info("consensus {} decided an empty batch (a leader change whose new leader held no request): logged as a "
+                + "no-op ({} so far)", decision.getConsensusId(), count);
     }
 
-    static boolean isEmptyBatch(Decision decision) {
-        TOMMessage[] requests = decision.getDeserializedValue();
-        return requests.length == 0;
+    /** Empty batches given a placeholder so far. */
+    long emptyBatches() {
+        return emptyBatches.get();
     }
 }

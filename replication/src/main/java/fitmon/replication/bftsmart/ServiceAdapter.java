@@ -3,13 +3,12 @@ package fitmon.replication.bftsmart;
 import java.io.IOException;
 import java.util.function.Consumer;
 
-import bftsmart.consensus.Decision;
 import bftsmart.statemanagement.ApplicationState;
 import bftsmart.statemanagement.StateManager;
 import bftsmart.tom.MessageContext;
-import bftsmart.tom.core.messages.TOMMessageType;
 import bftsmart.tom.server.defaultservices.DefaultApplicationState;
 import bftsmart.tom.server.defaultservices.DefaultSingleRecoverable;
+import bftsmart.tom.server.defaultservices.StateLog;
 import fitmon.replication.OrderContext;
 import fitmon.replication.ReplicatedService;
 import fitmon.replication.durability.ReplicaJournal;
@@ -55,7 +54,7 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
     private final Runnable onProgress;
     private final ReplicaJournal journal;
     private final Consumer<IOException> onJournalFailure;
-    private final CatchUpStateManager stateManager = new CatchUpStateManager(this::handOverRestoredState, this::emptyBatchDecided);
+    private final CatchUpStateManager stateManager = new CatchUpStateManager(this::handOverRestoredState);
     /** Batches to wait before trying again after a snapshot could not be written. */
     private int snapshotBackoff;
     private long currentConsensus = Long.MIN_VALUE;
@@ -64,6 +63,8 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
     private boolean installing;
     private volatile ReplicaJournal.Restored restored;
     private volatile RestoredCheckpoint restoredCheckpoint;
+    /** The last consensus id at which {@link #getState} said it had nothing to serve. */
+    private volatile int unservableSaid = -1;
 
     /** The state restored from disk, served to peers that ask for exactly that consensus id. */
     private record RestoredCheckpoint(int consensusId, byte[] state, byte[] hash) {
@@ -130,28 +131,14 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
     }
 
     /**
-     * Delivery thread, in order ({@link EmptyBatchQueue}): an instance decided an empty batch, as a
-     * new leader proposes after a leader change when it holds no request. Nothing reaches the
-     * service or the journal. The library's state log gets a no-op batch of one empty command for
-     * that id, through the path the library itself takes for a batch of reconfigurations only, so
-     * that its log keeps one batch per id (it finds batches by position) and checkpoints when the
-     * id is a multiple of its period; a peer catching up skips no-op batches. The placeholder is
-     * built from the decided instance alone (id, regency, leader, proof), so it is the same on
-     * every replica and state-transfer fingerprints agree.
+     * A decided batch with nothing to execute: the library logs it for its consensus id, and takes
+     * a checkpoint if the id is a multiple of its period. Reached for an empty batch decided in a
+     * leader change, through the placeholder {@link EmptyBatchQueue} gives it.
      */
-    void emptyBatchDecided(Decision decision) {
-        int consensus = decision.getConsensusId();
-        MessageContext context = new MessageContext(-1, replicaContext.getSVController().getCurrentViewId(),
-                TOMMessageType.ORDERED_REQUEST, 0, 0, 0, -1, null, 0L, 0, 0L, decision.getRegency(), decision.getLeader(),
-                consensus, decision.getDecisionEpoch().proof, null, true);
-        context.setLastInBatch();
-        LOG.info("consensus {} decided an empty batch (a leader change whose new leader held no request): logged as a "
-                + "no-op", consensus);
-        noOp(consensus, new byte[][] {new byte[0]}, new MessageContext[] {context});
+    @Override
+    public void noOp(int consensus, byte[][] operations, MessageContext[] contexts) {
+        super.noOp(consensus, operations, contexts);
         batchEnded(consensus);
-        if (!installing) {
-            onProgress.run();
-        }
     }
 
     @Override
@@ -220,6 +207,14 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
      */
     @Override
     public ApplicationState getState(int cid, boolean sendState) {
+        if (beyondLibraryLog(cid)) {
+            if (cid != unservableSaid) { // the peer asks every second meanwhile: said once per id
+                unservableSaid = cid;
+                LOG.info("no state to serve a peer at consensus {}: the library's log cannot hand out its first period's last "
+                        + "batch (the peer asks again once the group ordered more)", cid);
+            }
+            return new DefaultApplicationState();
+        }
         ApplicationState state = super.getState(cid, true);
         RestoredCheckpoint checkpoint = restoredCheckpoint;
         if (state.getLastCID() < 0 && checkpoint != null && cid == checkpoint.consensusId()) {
@@ -227,6 +222,24 @@ final class ServiceAdapter extends DefaultSingleRecoverable {
                     replicaContext.getStaticConfiguration().getProcessId());
         }
         return served((DefaultApplicationState) state, sendState);
+    }
+
+    /**
+     * True where the library's state log would throw for {@code cid}, holding its log lock for good
+     * and ending the message thread that asked: it keeps the batches since its last checkpoint in
+     * an array of period - 1 slots, but takes no checkpoint at id 0, so until its first checkpoint
+     * it has one batch more than slots, and a peer asking for state at id period - 1 reads past
+     * the array. Read without the library's lock: its checkpoint id only grows meanwhile, which
+     * only makes the answer "no" where it was "yes".
+     */
+    private boolean beyondLibraryLog(int cid) {
+        try {
+            StateLog log = (StateLog) LibraryFields.field(DefaultSingleRecoverable.class, "log").get(this);
+            return log != null && log.getMessageBatches() != null
+                    && (long) cid - log.getLastCheckpointCID() > log.getMessageBatches().length;
+        } catch (ReflectiveOperationException e) {
+            return false; // the library as it is: only the first period's last id is at risk
+        }
     }
 
     /**

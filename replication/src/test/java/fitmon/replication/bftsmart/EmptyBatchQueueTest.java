@@ -10,47 +10,45 @@ import bftsmart.tom.core.messages.TOMMessage;
 import bftsmart.tom.core.messages.TOMMessageType;
 import org.junit.jupiter.api.Test;
 
-/** The queue hands empty batches over in decision order, never ahead of what was decided before them. */
+/** What the delivery thread drains: every decision in order, an empty batch with one placeholder of no view. */
 class EmptyBatchQueueTest {
 
-    private final List<Integer> placeholders = new ArrayList<>();
-    private final EmptyBatchQueue queue = new EmptyBatchQueue(d -> placeholders.add(d.getConsensusId()));
-
     @Test
-    void anEmptyBatchWaitsForTheDecisionsBeforeItAndGoesBeforeTheOnesAfterIt() throws Exception {
-        queue.put(decided(1, 2));
+    void anEmptyBatchLeavesTheQueueInItsPlaceWithOnePlaceholderRequestOfNoView() throws Exception {
+        EmptyBatchQueue queue = EmptyBatchQueue.forDecisions();
+        Decision full = decided(1, 2);
+        TOMMessage[] fullRequests = full.getDeserializedValue();
+        queue.put(full);
         queue.put(decided(2, 0));
         queue.put(decided(3, 1));
         queue.put(decided(4, 0));
-        queue.put(decided(5, 0));
 
-        assertThat(drain()).containsExactly(1);
-        assertThat(placeholders).isEmpty();
-
-        assertThat(drain()).containsExactly(3);
-        assertThat(placeholders).containsExactly(2);
-
-        assertThat(drain()).isEmpty();
-        assertThat(placeholders).containsExactly(2, 4, 5);
+        List<Decision> taken = new ArrayList<>();
+        assertThat(queue.drainTo(taken)).isEqualTo(4);
+        assertThat(taken).extracting(Decision::getConsensusId).containsExactly(1, 2, 3, 4);
+        assertThat(taken.get(0).getDeserializedValue()).isSameAs(fullRequests);
+        assertThat(taken.get(2).getDeserializedValue()).hasSize(1);
+        for (Decision empty : List.of(taken.get(1), taken.get(3))) {
+            assertThat(empty.getDeserializedValue()).singleElement().satisfies(placeholder -> {
+                assertThat(placeholder.getViewID()).isEqualTo(EmptyBatchQueue.NO_VIEW);
+                assertThat(placeholder.getContent()).isEmpty();
+                assertThat(placeholder.getSender()).isEqualTo(-1);
+            });
+        }
+        assertThat(queue.emptyBatches()).isEqualTo(2);
         assertThat(queue).isEmpty();
-        assertThat(queue.emptyBatches()).isEqualTo(3);
     }
 
     @Test
     void aDrainTakesNoMoreThanAskedFor() throws Exception {
-        queue.put(decided(1, 1));
+        EmptyBatchQueue queue = EmptyBatchQueue.forDecisions();
+        queue.put(decided(1, 0));
         queue.put(decided(2, 1));
         List<Decision> taken = new ArrayList<>();
         assertThat(queue.drainTo(taken, 1)).isEqualTo(1);
         assertThat(taken).extracting(Decision::getConsensusId).containsExactly(1);
         assertThat(queue).hasSize(1);
-    }
-
-    private List<Integer> drain() {
-        List<Decision> taken = new ArrayList<>();
-        int count = queue.drainTo(taken);
-        assertThat(count).isEqualTo(taken.size());
-        return taken.stream().map(Decision::getConsensusId).toList();
+        assertThat(queue.emptyBatches()).isEqualTo(1);
     }
 
     /** A decision whose batch was read already, as the library's delivery finds it. */
