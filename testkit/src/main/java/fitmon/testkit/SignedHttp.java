@@ -21,10 +21,17 @@ public final class SignedHttp {
     }
 
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     public SignedHttp(String baseUrl) {
         this.baseUrl = baseUrl;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** To an HTTPS gateway, trusting the TLS context's roots (for instance the fitmon CA alone). */
+    public SignedHttp(String baseUrl, javax.net.ssl.SSLContext tls) {
+        this.baseUrl = baseUrl;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
     }
 
     /** The four authentication headers for one request, signed now with a fresh nonce. */

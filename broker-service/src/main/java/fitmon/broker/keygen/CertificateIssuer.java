@@ -12,6 +12,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -19,24 +20,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import fitmon.core.pki.CertificateAuthority;
 import fitmon.replication.link.LinkCredentials;
 
 /**
- * Issues each replica its link certificate from the fitmon CA's key files. A certificate with
- * more than {@link #RENEW_BEFORE} left is kept; one closer to its end, or gone, is issued anew
- * with a fresh key, which the replica picks up without a restart.
+ * Issues certificates from the fitmon CA's key files: each replica's link certificate and the
+ * gateway's HTTPS certificate. A certificate with more than {@link #RENEW_BEFORE} left that still
+ * fits is kept; one closer to its end, gone, or no longer fitting (other host names) is issued
+ * anew with a fresh key, which the service picks up without a restart.
  */
-final class LinkCertificateIssuer {
+final class CertificateIssuer {
 
     static final Duration VALIDITY = Duration.ofDays(365);
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
     private final Path caDir;
+    private CertificateAuthority ca;
 
-    LinkCertificateIssuer(Path caDir) {
+    CertificateIssuer(Path caDir) {
         this.caDir = caDir;
     }
 
@@ -48,47 +55,85 @@ final class LinkCertificateIssuer {
         return out.resolve("replica-" + replica).resolve("link.key.pem");
     }
 
-    void issue(Path out, int replicas, List<Path> written, List<String> kept) {
-        CertificateAuthority ca = null;
+    static Path httpsCertFile(Path out) {
+        return out.resolve("gateway").resolve("https.cert.pem");
+    }
+
+    static Path httpsKeyFile(Path out) {
+        return out.resolve("gateway").resolve("https.key.pem");
+    }
+
+    void issueLinks(Path out, int replicas, List<Path> written, List<String> kept) {
         for (int id = 0; id < replicas; id++) {
-            Path cert = certFile(out, id);
-            Path key = keyFile(out, id);
-            if (Files.exists(cert) && Files.exists(key) && !dueForRenewal(cert, key)) {
-                kept.add("replica " + id + " link certificate");
-                continue;
+            int replica = id;
+            issue(certFile(out, id), keyFile(out, id), "replica " + id + " link certificate", existing -> true,
+                    (authority, key, from, to) -> authority.issueReplicaCertificate(replica, key, from, to), written, kept);
+        }
+    }
+
+    /** The gateway's HTTPS certificate for these host names and addresses. */
+    void issueGatewayHttps(Path out, List<String> hosts, List<Path> written, List<String> kept) {
+        issue(httpsCertFile(out), httpsKeyFile(out), "gateway HTTPS certificate", existing -> namesHosts(existing, hosts),
+                (authority, key, from, to) -> authority.issueServerCertificate("gateway", hosts, key, from, to), written, kept);
+    }
+
+    private interface Issue {
+        X509Certificate issue(CertificateAuthority authority, PublicKey key, Instant notBefore, Instant notAfter);
+    }
+
+    private void issue(Path cert, Path key, String label, Predicate<X509Certificate> fits, Issue issue,
+                       List<Path> written, List<String> kept) {
+        if (Files.exists(cert) && Files.exists(key) && !dueForRenewal(cert, key, fits)) {
+            kept.add(label);
+            return;
+        }
+        if (ca == null) {
+            ca = loadCa();
+        }
+        KeyPair pair = ed25519();
+        Instant now = Instant.now();
+        X509Certificate certificate = issue.issue(ca, pair.getPublic(), now.minus(Duration.ofMinutes(5)), now.plus(VALIDITY));
+        // each file written aside and moved into place whole: a service re-reading them never
+        // sees half a file, and one that reads the new key before the new certificate keeps
+        // its last good pair (they must match) until both are there
+        Path newKey = key.resolveSibling(key.getFileName() + ".new");
+        Path newCert = cert.resolveSibling(cert.getFileName() + ".new");
+        try {
+            Files.deleteIfExists(newKey);
+            ReplicaKeyGen.writeSecret(newKey, ReplicaKeyGen.pem("PRIVATE KEY", pair.getPrivate().getEncoded()),
+                    new ArrayList<>());
+            ReplicaKeyGen.writePublic(newCert, ReplicaKeyGen.pem("CERTIFICATE", certificate.getEncoded()),
+                    new ArrayList<>());
+            Files.move(newKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(newCert, cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            written.add(key);
+            written.add(cert);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace " + key + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encode the " + label, e);
+        }
+    }
+
+    /** True if the certificate's subject alternative names are exactly these hosts. */
+    private static boolean namesHosts(X509Certificate certificate, List<String> hosts) {
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names == null) {
+                return false;
             }
-            if (ca == null) {
-                ca = loadCa();
+            Set<String> named = new HashSet<>();
+            for (List<?> name : names) {
+                named.add(String.valueOf(name.get(1)));
             }
-            KeyPair pair = ed25519();
-            Instant now = Instant.now();
-            X509Certificate certificate = ca.issueReplicaCertificate(id, pair.getPublic(), now.minus(Duration.ofMinutes(5)),
-                    now.plus(VALIDITY));
-            // each file written aside and moved into place whole: a replica re-reading them never
-            // sees half a file, and one that reads the new key before the new certificate keeps
-            // its last good pair (they must match) until both are there
-            Path newKey = key.resolveSibling(key.getFileName() + ".new");
-            Path newCert = cert.resolveSibling(cert.getFileName() + ".new");
-            try {
-                Files.deleteIfExists(newKey);
-                ReplicaKeyGen.writeSecret(newKey, ReplicaKeyGen.pem("PRIVATE KEY", pair.getPrivate().getEncoded()),
-                        new ArrayList<>());
-                ReplicaKeyGen.writePublic(newCert, ReplicaKeyGen.pem("CERTIFICATE", certificate.getEncoded()),
-                        new ArrayList<>());
-                Files.move(newKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(newCert, cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                written.add(key);
-                written.add(cert);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot replace " + key + ": " + e.getMessage(), e);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("cannot encode a link certificate", e);
-            }
+            return named.equals(new HashSet<>(hosts.stream().map(String::trim).toList()));
+        } catch (java.security.cert.CertificateParsingException e) {
+            return false;
         }
     }
 
     /** Close to its end, unreadable, or not the key's certificate (a renewal cut short): issue it again. */
-    private static boolean dueForRenewal(Path certFile, Path keyFile) {
+    private static boolean dueForRenewal(Path certFile, Path keyFile, Predicate<X509Certificate> fits) {
         try {
             X509Certificate existing = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certFile)));
@@ -97,7 +142,7 @@ final class LinkCertificateIssuer {
             PrivateKey key = KeyFactory.getInstance(existing.getPublicKey().getAlgorithm())
                     .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
             new LinkCredentials(key, existing); // refuses a key that is not the certificate's
-            return existing.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE));
+            return !fits.test(existing) || existing.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE));
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             return true;
         }
@@ -115,7 +160,7 @@ final class LinkCertificateIssuer {
                     new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
             return new CertificateAuthority(new KeyPair(certificate.getPublicKey(), privateKey), certificate);
         } catch (IOException e) {
-            throw new UncheckedIOException("link certificates need the CA's key and certificate: cannot read "
+            throw new UncheckedIOException("certificates need the CA's key and certificate: cannot read "
                     + keyFile + " and " + certFile + " (" + e.getMessage() + ")", e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("unreadable CA key or certificate in " + caDir + ": " + e.getMessage(), e);

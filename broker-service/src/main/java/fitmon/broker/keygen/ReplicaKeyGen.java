@@ -31,6 +31,9 @@ import fitmon.replication.ReplicaKeys;
  * OUT/replica-&lt;i&gt;/link.cert.pem   (--link-certs) replica i's link certificate (TLS on its client and
  *                                  peer ports), issued by the CA in --ca-dir (default OUT/registry), a year
  * OUT/replica-&lt;i&gt;/link.key.pem    (--link-certs) its Ed25519 private key, PKCS#8 PEM (0600)
+ * OUT/gateway/https.cert.pem       (--gateway-https) the gateway's HTTPS certificate for the hosts of
+ *                                  --gateway-hosts (default localhost,127.0.0.1), issued by the same CA
+ * OUT/gateway/https.key.pem        (--gateway-https) its Ed25519 private key, PKCS#8 PEM (0600)
  * OUT/registry/master-key          (--registry-secrets) base64 of 32 random bytes (0600)
  * OUT/registry/service-token       (--registry-secrets) the service token; also OUT/gateway/service-token
  * OUT/registry-db/db-password      (--db-password) the registry's database password (0600)
@@ -47,7 +50,8 @@ import fitmon.replication.ReplicaKeys;
 public final class ReplicaKeyGen {
 
     static final String USAGE = """
-            usage: ReplicaKeyGen --out DIR --replicas N [--bits B] [--ca] [--link-certs [--ca-dir DIR]] [--registry-secrets] [--db-password]
+            usage: ReplicaKeyGen --out DIR --replicas N [--bits B] [--ca] [--link-certs] [--gateway-https [--gateway-hosts H,...]]
+                                 [--ca-dir DIR] [--registry-secrets] [--db-password]
                    ReplicaKeyGen own-key --from DIR (--replica I | --hostname NAME-I) --to FILE""";
 
     private static final Pattern ORDINAL = Pattern.compile(".*-(\\d+)$");
@@ -84,6 +88,8 @@ public final class ReplicaKeyGen {
         boolean secrets = false;
         boolean dbPassword = false;
         boolean linkCerts = false;
+        boolean gatewayHttps = false;
+        List<String> gatewayHosts = List.of("localhost", "127.0.0.1");
         Path caDir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -92,6 +98,8 @@ public final class ReplicaKeyGen {
                 case "--bits" -> bits = number(args, ++i);
                 case "--ca" -> ca = true;
                 case "--link-certs" -> linkCerts = true;
+                case "--gateway-https" -> gatewayHttps = true;
+                case "--gateway-hosts" -> gatewayHosts = List.of(value(args, ++i).split(","));
                 case "--ca-dir" -> caDir = Path.of(value(args, ++i));
                 case "--registry-secrets" -> secrets = true;
                 case "--db-password" -> dbPassword = true;
@@ -105,12 +113,18 @@ public final class ReplicaKeyGen {
             throw new IllegalArgumentException("--bits must be at least " + ReplicaKeys.MIN_RSA_BITS);
         }
         Result result = generate(out, replicas, bits, ca, secrets, dbPassword);
-        if (!linkCerts) {
+        if (!linkCerts && !gatewayHttps) {
             return result;
         }
         List<Path> written = new ArrayList<>(result.written());
         List<String> kept = new ArrayList<>(result.kept());
-        new LinkCertificateIssuer(caDir == null ? out.resolve("registry") : caDir).issue(out, replicas, written, kept);
+        CertificateIssuer issuer = new CertificateIssuer(caDir == null ? out.resolve("registry") : caDir);
+        if (linkCerts) {
+            issuer.issueLinks(out, replicas, written, kept);
+        }
+        if (gatewayHttps) {
+            issuer.issueGatewayHttps(out, gatewayHosts, written, kept);
+        }
         return new Result(List.copyOf(written), List.copyOf(kept));
     }
 

@@ -101,6 +101,35 @@ class ReplicaKeyGenTest {
     }
 
     @Test
+    void the_gateway_https_certificate_names_its_hosts_serves_tls_only_and_is_issued_again_when_they_change() throws Exception {
+        keyGen.run("--out", out.toString(), "--replicas", "1", "--ca", "--gateway-https");
+        X509Certificate ca = certificate(out.resolve("ca/ca.cert.pem"));
+        X509Certificate first = certificate(out.resolve("gateway/https.cert.pem"));
+        first.verify(ca.getPublicKey());
+        assertThat(first.getSubjectX500Principal().getName()).contains("OU=fitmon-server").contains("CN=gateway");
+        assertThat(first.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1"); // serverAuth only
+        assertThat(first.getSubjectAlternativeNames()).extracting(name -> name.get(0) + "=" + name.get(1))
+                .containsExactlyInAnyOrder("2=localhost", "7=127.0.0.1");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("gateway/https.key.pem"))))
+                .isEqualTo("rw-------");
+
+        keyGen.run("--out", out.toString(), "--replicas", "1", "--ca", "--gateway-https");
+        assertThat(certificate(out.resolve("gateway/https.cert.pem"))).isEqualTo(first);
+
+        keyGen.run("--out", out.toString(), "--replicas", "1", "--ca", "--gateway-https", "--gateway-hosts",
+                "gateway.example,10.0.0.7");
+        X509Certificate renamed = certificate(out.resolve("gateway/https.cert.pem"));
+        assertThat(renamed.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(renamed.getSubjectAlternativeNames()).extracting(name -> name.get(0) + "=" + name.get(1))
+                .containsExactlyInAnyOrder("2=gateway.example", "7=10.0.0.7");
+    }
+
+    private static X509Certificate certificate(Path file) throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(Files.readAllBytes(file)));
+    }
+
+    @Test
     void registry_secrets_are_a_32_byte_master_key_one_service_token_shared_with_the_gateway_and_a_database_password() throws Exception {
         keyGen.run("--out", out.toString(), "--replicas", "1", "--registry-secrets", "--db-password");
 

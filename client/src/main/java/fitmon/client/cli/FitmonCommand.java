@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  FITMON_GATEWAY      gateway URL (default " + FitmonCommand.DEFAULT_GATEWAY + ")",
+                "  FITMON_CA_FILE      the fitmon CA certificate an https gateway is checked against",
                 "  FITMON_KEY_ID       API key id",
                 "  FITMON_KEY_SECRET   API key secret",
                 "  FITMON_KEY_FILE     file holding {\"keyId\",\"secret\"}",
@@ -48,6 +49,11 @@ public final class FitmonCommand implements Runnable {
     @Option(names = "--gateway", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "Gateway URL (env FITMON_GATEWAY; default " + DEFAULT_GATEWAY + ").")
     String gatewayOption;
+
+    @Option(names = "--ca-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "The fitmon CA certificate (PEM) an https gateway's certificate is checked against, instead of "
+                    + "the JDK's public roots (env FITMON_CA_FILE; ./fitmon-local writes it to .fitmon-local/registry/ca.cert.pem).")
+    Path caFileOption;
 
     @Option(names = "--key-id", scope = ScopeType.INHERIT, paramLabel = "ID",
             description = "API key id (env FITMON_KEY_ID).")
@@ -150,6 +156,15 @@ public final class FitmonCommand implements Runnable {
             throw CliException.usage(e.getMessage());
         }
         builder.apiKey(key);
+        Path caFile = caFileOption != null ? caFileOption
+                : blank(environment.get("FITMON_CA_FILE")) ? null : Path.of(environment.get("FITMON_CA_FILE"));
+        if (caFile != null) {
+            try {
+                builder.tls(fitmon.core.pki.CaTrust.sslContext(caFile));
+            } catch (IOException e) {
+                throw CliException.usage("cannot read the CA certificate: " + e.getMessage());
+            }
+        }
         if (verbose) {
             PrintWriter err = spec.commandLine().getErr();
             builder.onRetry(line -> {

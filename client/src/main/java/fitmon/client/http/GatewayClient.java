@@ -126,6 +126,8 @@ public final class GatewayClient {
                     throw problem;
                 }
                 failure = problem;
+            } catch (javax.net.ssl.SSLHandshakeException e) {
+                throw GatewayUnreachableException.handshakeFailed(gatewayUrl, e); // trying again changes nothing
             } catch (IOException e) {
                 failure = new GatewayUnreachableException(gatewayUrl, e);
             } catch (InterruptedException e) {
@@ -204,6 +206,7 @@ public final class GatewayClient {
         private Duration requestTimeout = Duration.ofSeconds(60);
         private Consumer<String> retryListener;
         private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+        private javax.net.ssl.SSLContext tls;
 
         private Builder(String gatewayUrl) {
             this.gatewayUrl = normalise(gatewayUrl);
@@ -236,18 +239,29 @@ public final class GatewayClient {
             return this;
         }
 
+        /**
+         * The roots an https gateway URL is checked against, for instance the fitmon CA alone
+         * ({@link fitmon.core.pki.CaTrust}); unset, the JDK's default roots.
+         */
+        public Builder tls(javax.net.ssl.SSLContext context) {
+            this.tls = Objects.requireNonNull(context);
+            return this;
+        }
+
         Builder sleeper(Sleeper sleeper) {
             this.sleeper = sleeper;
             return this;
         }
 
         public GatewayClient build() {
-            HttpClient http = HttpClient.newBuilder()
+            HttpClient.Builder http = HttpClient.newBuilder()
                     .connectTimeout(connectTimeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
-            return new GatewayClient(gatewayUrl, http, apiKey == null ? null : new RequestSigner(apiKey), retryPolicy,
-                    requestTimeout, retryListener, sleeper);
+                    .followRedirects(HttpClient.Redirect.NEVER);
+            if (tls != null) {
+                http.sslContext(tls);
+            }
+            return new GatewayClient(gatewayUrl, http.build(), apiKey == null ? null : new RequestSigner(apiKey),
+                    retryPolicy, requestTimeout, retryListener, sleeper);
         }
 
         private static String normalise(String url) {

@@ -10,6 +10,18 @@ public final class GatewayUnreachableException extends FitmonClientException {
         this.gatewayUrl = gatewayUrl;
     }
 
+    /** The TLS handshake failed: most often a gateway certificate of a CA this client does not trust. */
+    static GatewayUnreachableException handshakeFailed(String gatewayUrl, javax.net.ssl.SSLException cause) {
+        return new GatewayUnreachableException(gatewayUrl, "cannot reach gateway at " + gatewayUrl
+                + " over TLS: " + describe(cause) + "; if its certificate is the fitmon CA's, trust that CA with "
+                + "--ca-file FILE or FITMON_CA_FILE (./fitmon-local writes it to .fitmon-local/registry/ca.cert.pem)", cause);
+    }
+
+    private GatewayUnreachableException(String gatewayUrl, String message, Throwable cause) {
+        super(message, cause);
+        this.gatewayUrl = gatewayUrl;
+    }
+
     public String gatewayUrl() {
         return gatewayUrl;
     }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The local suite's fixed ports, all moved by one offset so that two suites can run side by side:
- * console 8080, gateway 8081, registry 8070, replica i HTTP 8090+i, replica i BFT 11000+10i (its
+ * console 8080, gateway 8081 (plain HTTP, loopback) and 8443 (HTTPS), registry 8070, replica i HTTP 8090+i, replica i BFT 11000+10i (its
  * peers talk to it on the next port).
  */
 record LocalPorts(int offset, int replicas) {
@@ -19,6 +19,10 @@ record LocalPorts(int offset, int replicas) {
 
     int gateway() {
         return 8081 + offset;
+    }
+
+    int gatewayHttps() {
+        return 8443 + offset;
     }
 
     int registry() {
@@ -34,7 +38,7 @@ record LocalPorts(int offset, int replicas) {
     }
 
     List<Integer> all() {
-        List<Integer> ports = new ArrayList<>(List.of(console(), gateway(), registry()));
+        List<Integer> ports = new ArrayList<>(List.of(console(), gateway(), gatewayHttps(), registry()));
         for (int i = 0; i < replicas; i++) {
             ports.add(replicaHttp(i));
             ports.add(replicaBft(i));

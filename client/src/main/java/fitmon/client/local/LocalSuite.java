@@ -137,10 +137,11 @@ public final class LocalSuite implements AutoCloseable {
         if (!settings.linkTls()) {
             say("PLAIN LINKS: the gateway and the replicas talk over plain TCP (--plain-links); never for real monitoring");
         }
-        // every start: a link certificate near its end is issued anew, the others are kept
-        run("link certificates", List.of(java, "-cp", brokerJar.toString(), "-Dloader.main=fitmon.broker.keygen.ReplicaKeyGen",
+        // every start: a certificate near its end is issued anew, the others are kept
+        run("certificates", List.of(java, "-cp", brokerJar.toString(), "-Dloader.main=fitmon.broker.keygen.ReplicaKeyGen",
                 "org.springframework.boot.loader.launch.PropertiesLauncher", "--out", keys.toString(),
-                "--replicas", String.valueOf(n), "--link-certs", "--ca-dir", data.resolve("registry").toString()), data);
+                "--replicas", String.valueOf(n), "--link-certs", "--gateway-https", "--ca-dir",
+                data.resolve("registry").toString()), data);
 
         List<String> peers = new ArrayList<>();
         List<String> replicaUrls = new ArrayList<>();
@@ -187,8 +188,16 @@ public final class LocalSuite implements AutoCloseable {
         }
         say(n + " broker replicas running at " + String.join(", ", replicaUrls));
 
+        // HTTPS on the fitmon CA's certificate; beside it, plain HTTP on loopback for the tools and
+        // the console of this development suite
         String gatewayUrl = "http://127.0.0.1:" + ports.gateway();
-        ChildProcess gateway = launch("gateway", gatewayJar, () -> List.of("--server.port=" + ports.gateway(),
+        String gatewayHttpsUrl = "https://localhost:" + ports.gatewayHttps();
+        ChildProcess gateway = launch("gateway", gatewayJar, () -> List.of("--server.port=" + ports.gatewayHttps(),
+                "--server.ssl.bundle=gateway",
+                "--spring.ssl.bundle.pem.gateway.keystore.certificate=file:" + keys.resolve("gateway/https.cert.pem"),
+                "--spring.ssl.bundle.pem.gateway.keystore.private-key=file:" + keys.resolve("gateway/https.key.pem"),
+                "--spring.ssl.bundle.pem.gateway.reload-on-update=true",
+                "--fitmon.gateway.plain-http.port=" + ports.gateway(),
                 "--fitmon.gateway.registry.url=" + registryUrl,
                 "--fitmon.gateway.registry.service-token-file=" + data.resolve("registry/service-token"),
                 "--fitmon.gateway.cluster.f=" + f, "--fitmon.gateway.cluster.peers=" + String.join(",", peers),
@@ -198,11 +207,17 @@ public final class LocalSuite implements AutoCloseable {
                 "--fitmon.gateway.cluster.first-client-id=" + (1000 + 4 * ThreadLocalRandom.current().nextInt(1, 100_000))),
                 gatewayUrl + "/actuator/health/readiness", data);
         gateway.awaitReady(START_TIMEOUT);
-        say("gateway ready at " + gatewayUrl + " (OpenAPI: " + gatewayUrl + "/swagger-ui.html)");
+        say("gateway ready at " + gatewayHttpsUrl + " (OpenAPI: " + gatewayHttpsUrl + "/swagger-ui.html); its certificate is "
+                + "the fitmon CA's: trust " + data.resolve("registry/ca.cert.pem") + " (curl --cacert FILE, fitmon --ca-file FILE)");
+        say("PLAIN HTTP gateway port for development at " + gatewayUrl + " (loopback only; the console and the demo "
+                + "probe use HTTPS)");
 
         String consoleUrl = "http://localhost:" + ports.console();
+        Path caCertificate = data.resolve("registry/ca.cert.pem");
         ChildProcess console = launch("console", consoleJar, () -> List.of("--server.port=" + ports.console(),
-                "--fitmon.console.gateway-url=" + gatewayUrl), "http://127.0.0.1:" + ports.console() + "/", data);
+                "--fitmon.console.gateway-url=" + gatewayHttpsUrl, "--fitmon.console.gateway-ssl-bundle=fitmon-ca",
+                "--spring.ssl.bundle.pem.fitmon-ca.truststore.certificate=file:" + caCertificate),
+                "http://127.0.0.1:" + ports.console() + "/", data);
         console.awaitReady(START_TIMEOUT);
 
         JsonNode admin = JSON.readTree(Files.readString(adminKey));
@@ -214,7 +229,7 @@ public final class LocalSuite implements AutoCloseable {
             say("admin API key: in " + adminKey);
         }
         if (settings.demo()) {
-            launchDemoProbe(clientJar, gatewayUrl, adminKey, data);
+            launchDemoProbe(clientJar, gatewayHttpsUrl, caCertificate, adminKey, data);
         }
         synchronized (started) {
             Lab lab = new Lab(started, START_TIMEOUT, () -> stopping, this::say, replicaLab);
@@ -275,9 +290,11 @@ public final class LocalSuite implements AutoCloseable {
                 + LabEndpoint.file(data) + "); stop it first, or give this one another --data");
     }
 
-    private void launchDemoProbe(Path clientJar, String gatewayUrl, Path adminKey, Path data) throws IOException {
+    private void launchDemoProbe(Path clientJar, String gatewayUrl, Path caCertificate, Path adminKey, Path data)
+            throws IOException {
         ChildProcess demo = new ChildProcess("demo-probe", List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-jar",
-                clientJar.toString(), "--gateway", gatewayUrl, "--key-file", adminKey.toString(), "demo-probe",
+                clientJar.toString(), "--gateway", gatewayUrl, "--ca-file", caCertificate.toString(),
+                "--key-file", adminKey.toString(), "demo-probe",
                 "--dir", data.resolve("demo-probe").toString(), "--tag", "demo.host"), data.resolve("logs/demo-probe.log"));
         demo.start();
         started.add(demo);

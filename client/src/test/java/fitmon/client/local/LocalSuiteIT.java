@@ -78,6 +78,18 @@ class LocalSuiteIT {
             assertThat(withoutReplica(voted, 3)).isEqualTo(withoutReplica(logs.get(0), 3));
             lastSeqBefore = lastProbeSeq(logs.get(0));
 
+            // the gateway's HTTPS port, on the certificate the suite issued from its own CA: the CLI
+            // checks it against that CA and says what to do when it is not given the CA
+            Map<String, String> https = Map.of("FITMON_GATEWAY", "https://localhost:" + PORTS.gatewayHttps(),
+                    "FITMON_KEY_FILE", clone.resolve(".fitmon-local/admin-key.json").toString());
+            CliRun untrusted = CliRun.run(https, "channels", "list");
+            assertThat(untrusted.exitCode()).as(untrusted.toString()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(untrusted.err()).contains("over TLS", "--ca-file");
+            CliRun trusted = CliRun.run(https, "--ca-file", clone.resolve(".fitmon-local/registry/ca.cert.pem").toString(),
+                    "channels", "list");
+            assertThat(trusted.exitCode()).as(trusted.toString()).isZero();
+            assertThat(trusted.out()).contains("demo.host");
+
             // each replica keeps its state in its own data directory
             for (int i = 0; i < 4; i++) {
                 JsonNode replica = replica(i);

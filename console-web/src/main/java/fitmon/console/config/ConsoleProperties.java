@@ -16,13 +16,16 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize    largest body of a signed {@code /api/**} request (forwarded to the gateway,
  *                       whose own limit is the same by default); larger → 413 {@code BODY_TOO_LARGE}
  * @param maxPublicBodySize largest body of any other request; larger → 413 {@code BODY_TOO_LARGE}
+ * @param gatewaySslBundle  the SSL bundle ({@code spring.ssl.bundle.*}) whose trust store checks an
+ *                          https gateway, typically the fitmon CA's certificate; empty: the JDK's roots
  */
 @ConfigurationProperties("fitmon.console")
 public record ConsoleProperties(@DefaultValue("http://127.0.0.1:8081") URI gatewayUrl,
                                 @DefaultValue("2s") Duration connectTimeout,
                                 @DefaultValue("60s") Duration requestTimeout,
                                 @DefaultValue("8MB") DataSize maxBodySize,
-                                @DefaultValue("64KB") DataSize maxPublicBodySize) {
+                                @DefaultValue("64KB") DataSize maxPublicBodySize,
+                                @DefaultValue("") String gatewaySslBundle) {
 
     public ConsoleProperties {
         if (gatewayUrl.getScheme() == null || gatewayUrl.getHost() == null) {

@@ -18,11 +18,15 @@ public class GatewayClient {
     private final ConsoleProperties properties;
     private final HttpClient http;
 
-    public GatewayClient(ConsoleProperties properties) {
+    public GatewayClient(ConsoleProperties properties, org.springframework.boot.ssl.SslBundles bundles) {
         this.properties = properties;
         // HTTP/1.1: no h2c upgrade dance with the gateway's Tomcat; redirects are the browser's business
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER);
+        if (!properties.gatewaySslBundle().isBlank()) {
+            http.sslContext(bundles.getBundle(properties.gatewaySslBundle()).createSslContext());
+        }
+        this.http = http.build();
     }
 
     /** The gateway's answer to one forwarded request. */

@@ -9,6 +9,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 import fitmon.core.crypto.MessageSigner;
 import fitmon.core.crypto.SignatureAlgorithm;
@@ -18,6 +19,9 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.util.IPAddress;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -132,6 +136,44 @@ public final class CertificateAuthority {
             return sign(builder, keyPair);
         } catch (CertIOException e) {
             throw new IllegalStateException("cannot build a replica certificate", e);
+        }
+    }
+
+    /** The subject OU that marks a TLS server certificate (the gateway's HTTPS). */
+    public static final String SERVER_UNIT = "fitmon-server";
+
+    /**
+     * Certifies a TLS server's key (HTTPS): subject OU {@value #SERVER_UNIT}, CN {@code name}, a
+     * subject alternative name per host (an IP address literal as such, anything else as a DNS
+     * name), usable only to serve TLS. Neither replicas nor relays accept it as a gateway's or a
+     * replica's certificate: those roles have their own OU.
+     */
+    public X509Certificate issueServerCertificate(String name, List<String> hosts, PublicKey serverKey, Instant notBefore,
+                                                  Instant notAfter) {
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("a server certificate needs at least one host name or address");
+        }
+        GeneralName[] names = new GeneralName[hosts.size()];
+        for (int i = 0; i < hosts.size(); i++) {
+            String host = hosts.get(i).trim();
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException("empty host name in " + hosts);
+            }
+            names[i] = IPAddress.isValid(host) ? new GeneralName(GeneralName.iPAddress, host)
+                    : new GeneralName(GeneralName.dNSName, host);
+        }
+        try {
+            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.OU, SERVER_UNIT)
+                    .addRDN(BCStyle.CN, new DERUTF8String(name)).build();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    issuerName(), serial(), Date.from(notBefore), Date.from(notAfter), subject, serverKey)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+            return sign(builder, keyPair);
+        } catch (CertIOException e) {
+            throw new IllegalStateException("cannot build a server certificate", e);
         }
     }
 
