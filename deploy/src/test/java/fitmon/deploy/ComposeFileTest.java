@@ -23,6 +23,9 @@ class ComposeFileTest {
     private static final int F = 1;
     private static final int N = 3 * F + 1;
 
+    /** The gateway's HTTPS port in the compose file (the application's default port is plain). */
+    private static final int GATEWAY_HTTPS = 8443;
+
     private static Map<String, Object> services;
     private static Map<String, Object> volumes;
 
@@ -54,10 +57,11 @@ class ComposeFileTest {
     void the_demo_probe_is_set_up_once_with_the_admin_key_and_publishes_without_it() {
         picocli.CommandLine.ParseResult setup = demoCommand("demo-setup");
         assertThat(setup.hasMatchedOption("--setup-only")).isTrue();
-        assertThat(setup.matchedOptionValue("--gateway", "").toString()).isEqualTo("http://gateway:" + Repo.serverPort("gateway"));
+        assertThat(setup.matchedOptionValue("--gateway", "").toString()).isEqualTo("https://gateway:" + GATEWAY_HTTPS);
+        assertThat(mountOf("demo-setup", setup.matchedOptionValue("--ca-file", null).toString())).isEqualTo("ca");
         String keyFile = setup.matchedOptionValue("--key-file", null).toString();
         String directory = setup.matchedOptionValue("--dir", null).toString();
-        List<String> setupVolumes = list(at(services, "demo-setup", "volumes")).stream().map(Object::toString).toList();
+        List<String> setupVolumes = shortVolumes("demo-setup");
         assertThat(setupVolumes).anyMatch(v -> keyFile.startsWith(v.split(":")[1] + "/"));
         assertThat(setupVolumes).anyMatch(v -> !v.endsWith(":ro") && directory.startsWith(v.split(":")[1] + "/"));
         assertThat(at(services, "demo-setup", "restart")).isEqualTo("no");
@@ -66,7 +70,9 @@ class ComposeFileTest {
         assertThat(probe.hasMatchedOption("--publish-only")).isTrue();
         assertThat(probe.hasMatchedOption("--key-file")).as("the long-running probe holds no admin key").isFalse();
         assertThat(probe.matchedOptionValue("--dir", null).toString()).isEqualTo(directory);
-        List<String> probeVolumes = list(at(services, "demo-probe", "volumes")).stream().map(Object::toString).toList();
+        assertThat(probe.matchedOptionValue("--gateway", "").toString()).isEqualTo("https://gateway:" + GATEWAY_HTTPS);
+        assertThat(mountOf("demo-probe", probe.matchedOptionValue("--ca-file", null).toString())).isEqualTo("ca");
+        List<String> probeVolumes = shortVolumes("demo-probe");
         assertThat(probeVolumes).as("nor mounts the volume holding it").noneMatch(v -> keyFile.startsWith(v.split(":")[1] + "/"));
         assertThat(probeVolumes).anyMatch(v -> directory.startsWith(v.split(":")[1] + "/"));
         assertThat(at(services, "demo-probe", "depends_on", "demo-setup", "condition"))
@@ -231,6 +237,11 @@ class ComposeFileTest {
     void every_file_a_service_is_told_to_read_comes_from_a_mounted_volume_not_the_image() {
         for (String service : services.keySet()) {
             for (Map.Entry<String, String> arg : args(service).entrySet()) {
+                if (arg.getValue().startsWith("file:")) {
+                    String file = arg.getValue().substring("file:".length());
+                    assertThat(mountTargets(service)).as(service + " " + arg.getKey() + "=" + file)
+                            .anyMatch(target -> file.startsWith(target + "/"));
+                }
                 if (arg.getKey().endsWith("-file") || arg.getKey().endsWith("-files")) {
                     for (String file : arg.getValue().split(",")) {
                         assertThat(mountTargets(service)).as(service + " " + arg.getKey() + "=" + file)
@@ -251,11 +262,45 @@ class ComposeFileTest {
         assertThat(List.of(gateway.get("fitmon.gateway.cluster.replica-urls").split(","))).isEqualTo(expectedUrls);
         assertThat(gateway.get("fitmon.gateway.registry.url"))
                 .isEqualTo("http://registry:" + Repo.serverPort("registry-service"));
-        assertThat(list(at(services, "gateway", "ports"))).containsExactly(
-                Repo.serverPort("gateway") + ":" + Repo.serverPort("gateway"));
+        assertThat(list(at(services, "gateway", "ports"))).containsExactly(GATEWAY_HTTPS + ":" + GATEWAY_HTTPS);
         assertThat(map(at(services, "gateway", "depends_on"))).containsKeys("registry", "broker-0", "broker-1", "broker-2",
                 "broker-3");
         assertThat(mountOf("gateway", gateway.get("fitmon.gateway.registry.service-token-file"))).isEqualTo("gateway");
+    }
+
+    @Test
+    void the_gateway_serves_https_on_a_server_certificate_of_the_ca_and_its_clients_check_it_against_the_ca() {
+        List<Object> keygen = list(at(services, "keygen", "command"));
+        assertThat(keygen).contains("--gateway-https");
+        assertThat(keygen.get(keygen.indexOf("--gateway-hosts") + 1).toString().split(",")).contains("gateway", "localhost");
+        Map<String, String> gateway = args("gateway");
+        assertThat(gateway.get("server.port")).isEqualTo(String.valueOf(GATEWAY_HTTPS));
+        String bundle = gateway.get("server.ssl.bundle");
+        assertThat(bundle).isNotBlank();
+        String prefix = "spring.ssl.bundle.pem." + bundle + ".";
+        assertThat(mountOf("gateway", file(gateway.get(prefix + "keystore.certificate")))).isEqualTo("gateway");
+        assertThat(file(gateway.get(prefix + "keystore.certificate"))).endsWith("/https.cert.pem");
+        assertThat(mountOf("gateway", file(gateway.get(prefix + "keystore.private-key")))).isEqualTo("gateway");
+        assertThat(gateway.get(prefix + "reload-on-update")).isEqualTo("true");
+        assertThat(gateway).doesNotContainKey("fitmon.gateway.plain-http.port");
+
+        Map<String, String> console = args("console-web");
+        assertThat(console.get("fitmon.console.gateway-url")).isEqualTo("https://gateway:" + GATEWAY_HTTPS);
+        String trust = console.get("fitmon.console.gateway-ssl-bundle");
+        String caFile = file(console.get("spring.ssl.bundle.pem." + trust + ".truststore.certificate"));
+        assertThat(mountOf("console-web", caFile)).isEqualTo("ca");
+        assertThat(caFile).endsWith("/ca.cert.pem");
+
+        assertThat(at(services, "gateway", "read_only")).isEqualTo(true);
+        assertThat(list(at(services, "gateway", "cap_drop"))).containsExactly("ALL");
+        List<Object> health = list(at(services, "gateway", "healthcheck", "test"));
+        assertThat(health.get(health.size() - 2)).isEqualTo("https://localhost:" + GATEWAY_HTTPS + "/actuator/health/readiness");
+        assertThat(mountOf("gateway", health.get(health.size() - 1).toString())).isEqualTo("ca");
+    }
+
+    private static String file(String springResource) {
+        assertThat(springResource).startsWith("file:");
+        return springResource.substring("file:".length());
     }
 
     @Test
@@ -284,8 +329,7 @@ class ComposeFileTest {
 
     @Test
     void fitmon_services_run_hardened_and_check_their_own_health_port() {
-        Map<String, Integer> ports = Map.of("registry", Repo.serverPort("registry-service"), "gateway",
-                Repo.serverPort("gateway"), "console-web", 8080);
+        Map<String, Integer> ports = Map.of("registry", Repo.serverPort("registry-service"), "console-web", 8080);
         Map<String, Integer> expected = new LinkedHashMap<>(ports);
         for (String broker : brokers()) {
             expected.put(broker, Repo.serverPort("broker-service"));
@@ -364,6 +408,11 @@ class ComposeFileTest {
             }
         }
         return result;
+    }
+
+    /** Volumes in the short form {@code source:target[:ro]}. */
+    private static List<String> shortVolumes(String service) {
+        return list(at(services, service, "volumes")).stream().filter(String.class::isInstance).map(Object::toString).toList();
     }
 
     private static Map<String, String> mounts(String service) {
