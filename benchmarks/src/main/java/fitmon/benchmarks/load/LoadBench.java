@@ -244,11 +244,18 @@ public final class LoadBench {
         }
         GatewayClient admin;
         try {
-            admin = GatewayClient.builder(options.gateway()).apiKey(key).requestTimeout(Duration.ofSeconds(30)).build();
+            GatewayClient.Builder builder = GatewayClient.builder(options.gateway()).apiKey(key)
+                    .requestTimeout(Duration.ofSeconds(30));
+            if (options.caFile() != null) {
+                builder.tls(fitmon.core.pki.CaTrust.sslContext(options.caFile()));
+            }
+            admin = builder.build();
             admin.get("/api/v1/cluster");
         } catch (FitmonClientException | IllegalArgumentException e) {
             throw new SetupException("the gateway at " + options.gateway() + " does not answer as expected: "
                     + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SetupException("cannot read the CA certificate " + options.caFile() + " (" + e.getMessage() + ")", e);
         }
         return admin;
     }

@@ -18,11 +18,12 @@ import fitmon.core.channel.ChannelClass;
  * @param rate            events/s over all workers (open loop), or 0 for a closed loop
  * @param eventBytes      target size of one envelope's JSON
  * @param replicaJvmFlags JVM flags for the raw BFT-SMaRt replicas, or null to take the suite replicas'
+ * @param caFile          the fitmon CA certificate an https gateway is checked against, or null
  * @param pids            processes to report CPU for, by name; empty: found in /proc from the gateway URL
  * @param batchSignatures for requests of several events: whether to run each step with events signed
  *                        one by one ({@code false}) and/or with one signature per request ({@code true})
  */
-public record LoadOptions(String gateway, Path adminKey, List<ChannelClass> classes, List<Integer> workers,
+public record LoadOptions(String gateway, Path adminKey, Path caFile, List<ChannelClass> classes, List<Integer> workers,
                           int inFlight, double rate, List<Integer> batches, List<Boolean> batchSignatures, Duration warmup, Duration duration,
                           Duration drain, Duration progress, int eventBytes, int retentionEvents, Path probeCache,
                           Set<BaselineKind> baselines, String natsUrl, String rabbitUri, List<String> replicaJvmFlags,
@@ -40,6 +41,9 @@ public record LoadOptions(String gateway, Path adminKey, List<ChannelClass> clas
             Target:
               --gateway URL            gateway (default http://localhost:8081)
               --admin-key FILE         admin API key file (default .fitmon-local/admin-key.json)
+              --ca-file FILE           the fitmon CA certificate an https gateway is checked against
+                                       (./fitmon-local: --gateway https://localhost:8443 --ca-file
+                                       .fitmon-local/registry/ca.cert.pem)
               --probe-cache DIR        enrolled probe identities, reused across runs (default .fitmon-bench/probes)
               --pids NAME=PID,...      processes to report CPU for (default: found in /proc from the gateway's
                                        port: gateway, registry, replica-0..3)
@@ -121,6 +125,7 @@ public record LoadOptions(String gateway, Path adminKey, List<ChannelClass> clas
         LoadOptions options = new LoadOptions(
                 r.string("--gateway", "http://localhost:8081"),
                 Path.of(r.string("--admin-key", ".fitmon-local/admin-key.json")),
+                r.path("--ca-file"),
                 r.classes(),
                 r.positiveInts("--workers", smoke ? "2" : "8", 512),
                 r.positiveInt("--in-flight", "1", 64),

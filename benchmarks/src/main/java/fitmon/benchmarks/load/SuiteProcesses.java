@@ -128,7 +128,10 @@ final class SuiteProcesses {
         }
         for (CommandLine line : all) {
             boolean java = line.arguments().get(0).endsWith("java");
-            if (java && line.arguments().contains("--server.port=" + port)
+            // a gateway on HTTPS has its plain development port beside it (./fitmon-local: 8081)
+            boolean onPort = line.arguments().contains("--server.port=" + port)
+                    || line.arguments().contains("--fitmon.gateway.plain-http.port=" + port);
+            if (java && onPort
                     && line.arguments().stream().anyMatch(a -> a.contains(jarWord))) {
                 return line;
             }

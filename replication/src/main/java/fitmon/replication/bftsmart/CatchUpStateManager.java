@@ -52,6 +52,7 @@ final class CatchUpStateManager extends StandardStateManager {
     private static final long MAX_STATE_TIMER_MILLIS = 320_000;
     private volatile InboundQueue inbound;
     private volatile EmptyBatchQueue decided;
+    private volatile int lastStateRequested = -1;
     /** Set once the restored state is handed over and this replica asks where the group is. */
     private volatile boolean joining;
     private final PeerSendQueues sendQueues = new PeerSendQueues(PeerSendQueues.LIMIT_BYTES);
@@ -116,6 +117,15 @@ final class CatchUpStateManager extends StandardStateManager {
         if (previous == null || previous != msg.getCID()) {
             lastStartupChange = now;
         }
+        // The library asks for state at id k with its lastCID set to k + 1, and leaves it there
+        // when that transfer fails (every reply empty). If the group has meanwhile ordered exactly
+        // one more instance, the next start-up round hears k + 1, equal to that lastCID, declares
+        // this replica "up to date" and has it execute on from k + 1 without any of the state
+        // before: a replica silently diverged (seen with a peer asking at the first period's last
+        // id while the group went on). The round must compare with what this replica executed.
+        if (isInitializing && waitingCID == -1 && tomLayer != null && lastCID > tomLayer.getLastExec()) {
+            lastCID = tomLayer.getLastExec();
+        }
         super.currentConsensusIdReceived(msg);
         LOG.debug("start-up round: replica {} is at consensus {}; heard {}; this one at {}, initializing {}, waiting for {}, quorum {}",
                 msg.getSender(), msg.getCID(), startupConsensusIds, lastCID, isInitializing, waitingCID,
@@ -169,6 +179,7 @@ final class CatchUpStateManager extends StandardStateManager {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.debug("could not reset the library's state timer: {}", e.toString());
         }
+        lastStateRequested = waitingCID;
         super.requestState();
     }
 
@@ -446,9 +457,9 @@ final class CatchUpStateManager extends StandardStateManager {
     }
 
     /** State transfers this replica started because it was left behind. */
-    /** The consensus id whose state this replica waits for, -1 if none. */
-    int waitingForState() {
-        return waitingCID;
+    /** The consensus id this replica last asked its peers' state for, -1 if none yet. */
+    int lastStateRequested() {
+        return lastStateRequested;
     }
 
     long catchUps() {
