@@ -48,6 +48,8 @@ public final class BrokerCluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ConsoleTokenFixture ownTokens;
     private volatile Supplier<String> readTokens;
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
 
     public BrokerCluster(int f, byte[] caPublicKeySpki, Path logDirectory) throws IOException {
         this(f, caPublicKeySpki, logDirectory, List.of());
@@ -222,6 +224,50 @@ public final class BrokerCluster implements AutoCloseable {
         return replicas.get(id);
     }
 
+    /**
+     * From now on, a replica that ends by itself (a fail-stop of ours: the library wedged, its
+     * message thread died) is started again within a second, as docker-compose ({@code restart:
+     * unless-stopped}) and Kubernetes do; it rejoins and catches up. Replicas the test kills or
+     * closes are left alone. Stops with {@link #close()}.
+     */
+    public void restartReplicasThatEndThemselves() {
+        Thread supervisor = new Thread(() -> {
+            while (!closed) {
+                for (ServiceProcess replica : replicas) {
+                    restartIfEndedByItself(replica);
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "replica-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+    }
+
+    private void restartIfEndedByItself(ServiceProcess replica) {
+        synchronized (replica) {
+            if (closed || !replica.endedByItself()) {
+                return;
+            }
+            System.out.println("BrokerCluster: " + replica.name() + " ended by itself (exit code " + replica.exitCode()
+                    + ", log " + replica.logFile() + "); starting it again");
+            try {
+                replica.start();
+                restarts.incrementAndGet();
+            } catch (IOException | RuntimeException e) {
+                System.out.println("BrokerCluster: could not start " + replica.name() + " again: " + e);
+            }
+        }
+    }
+
+    /** Replicas started again by {@link #restartReplicasThatEndThemselves()} so far. */
+    public int restartsOfReplicasThatEndedThemselves() {
+        return restarts.get();
+    }
+
     public void startAll() throws IOException {
         for (ServiceProcess replica : replicas) {
             replica.start();
@@ -349,6 +395,7 @@ public final class BrokerCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         for (ServiceProcess replica : replicas) {
             try {
                 replica.close();

@@ -26,6 +26,9 @@ public final class ServiceProcess implements AutoCloseable {
      * @param jarProperty system property holding the path of the executable jar (set by the build)
      * @param arguments   Spring Boot command-line arguments besides {@code --server.port}
      */
+    /** Set by {@link #kill()} and {@link #close()}, cleared by {@link #start()}. */
+    private boolean stopRequested;
+
     public ServiceProcess(String name, String jarProperty, int httpPort, List<String> arguments, Path logDirectory) {
         this.name = name;
         this.jarProperty = jarProperty;
@@ -43,6 +46,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is already running");
         }
+        stopRequested = false;
         String jar = System.getProperty(jarProperty);
         if (jar == null || !new File(jar).isFile()) {
             throw new IllegalStateException("system property " + jarProperty + " must name the built executable jar of "
@@ -67,6 +71,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, no goodbye to the peers. */
     public synchronized void kill() throws InterruptedException {
+        stopRequested = true;
         if (process != null) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -106,6 +111,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGTERM, then SIGKILL if it does not end in time. */
     @Override
     public synchronized void close() throws InterruptedException {
+        stopRequested = true;
         if (suspended && process != null && process.isAlive()) {
             try {
                 resume();
@@ -120,6 +126,16 @@ public final class ServiceProcess implements AutoCloseable {
                 process.waitFor(20, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** Started, then ended without {@link #kill()} or {@link #close()}: it stopped by itself. */
+    public synchronized boolean endedByItself() {
+        return process != null && !process.isAlive() && !stopRequested;
+    }
+
+    /** The exit code of a process that ended, else -1. */
+    public synchronized int exitCode() {
+        return process == null || process.isAlive() ? -1 : process.exitValue();
     }
 
     public synchronized boolean alive() {

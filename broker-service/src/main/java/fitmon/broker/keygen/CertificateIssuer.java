@@ -83,7 +83,7 @@ final class CertificateIssuer {
 
     private void issue(Path cert, Path key, String label, Predicate<X509Certificate> fits, Issue issue,
                        List<Path> written, List<String> kept) {
-        if (Files.exists(cert) && Files.exists(key) && !dueForRenewal(cert, key, fits)) {
+        if (Files.exists(cert) && Files.exists(key) && !dueForRenewal(cert, key, fits.and(this::issuedByCurrentCa))) {
             kept.add(label);
             return;
         }
@@ -115,7 +115,10 @@ final class CertificateIssuer {
         }
     }
 
-    /** True if the certificate's subject alternative names are exactly these hosts. */
+    /**
+     * True if the certificate's subject alternative names are exactly these hosts: addresses
+     * compared as addresses (the certificate spells {@code ::1} in full), names case-blind.
+     */
     private static boolean namesHosts(X509Certificate certificate, List<String> hosts) {
         try {
             Collection<List<?>> names = certificate.getSubjectAlternativeNames();
@@ -124,10 +127,33 @@ final class CertificateIssuer {
             }
             Set<String> named = new HashSet<>();
             for (List<?> name : names) {
-                named.add(String.valueOf(name.get(1)));
+                named.add(canonicalHost(String.valueOf(name.get(1))));
             }
-            return named.equals(new HashSet<>(hosts.stream().map(String::trim).toList()));
+            return named.equals(new HashSet<>(hosts.stream().map(h -> canonicalHost(h.trim())).toList()));
         } catch (java.security.cert.CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    private static String canonicalHost(String host) {
+        if (org.bouncycastle.util.IPAddress.isValid(host)) {
+            try {
+                return java.net.InetAddress.getByName(host).getHostAddress(); // a literal: no lookup
+            } catch (java.net.UnknownHostException e) {
+                return host;
+            }
+        }
+        return host.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A certificate of another CA (the CA's files were replaced) is issued anew from the current one. */
+    private boolean issuedByCurrentCa(X509Certificate certificate) {
+        try {
+            X509Certificate caCertificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(caDir.resolve("ca.cert.pem"))));
+            certificate.verify(caCertificate.getPublicKey());
+            return true;
+        } catch (IOException | GeneralSecurityException e) {
             return false;
         }
     }

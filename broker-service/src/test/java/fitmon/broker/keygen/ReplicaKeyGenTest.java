@@ -122,6 +122,19 @@ class ReplicaKeyGenTest {
         assertThat(renamed.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
         assertThat(renamed.getSubjectAlternativeNames()).extracting(name -> name.get(0) + "=" + name.get(1))
                 .containsExactlyInAnyOrder("2=gateway.example", "7=10.0.0.7");
+
+        // an IPv6 address, which the certificate spells in full, and a name in capitals: kept on the next run
+        keyGen.run("--out", out.toString(), "--replicas", "1", "--gateway-https", "--gateway-hosts", "Gateway.example,::1");
+        X509Certificate v6 = certificate(out.resolve("gateway/https.cert.pem"));
+        keyGen.run("--out", out.toString(), "--replicas", "1", "--gateway-https", "--gateway-hosts", "Gateway.example,::1");
+        assertThat(certificate(out.resolve("gateway/https.cert.pem"))).isEqualTo(v6);
+
+        // the CA replaced: issued anew by the current one
+        Path otherCa = out.resolve("other-ca");
+        keyGen.run("--out", otherCa.toString(), "--replicas", "1", "--ca");
+        keyGen.run("--out", out.toString(), "--replicas", "1", "--gateway-https", "--gateway-hosts", "Gateway.example,::1",
+                "--ca-dir", otherCa.resolve("registry").toString());
+        certificate(out.resolve("gateway/https.cert.pem")).verify(certificate(otherCa.resolve("ca/ca.cert.pem")).getPublicKey());
     }
 
     private static X509Certificate certificate(Path file) throws Exception {

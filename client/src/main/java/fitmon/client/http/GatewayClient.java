@@ -127,7 +127,10 @@ public final class GatewayClient {
                 }
                 failure = problem;
             } catch (javax.net.ssl.SSLHandshakeException e) {
-                throw GatewayUnreachableException.handshakeFailed(gatewayUrl, e); // trying again changes nothing
+                if (certificateRefused(e)) {
+                    throw GatewayUnreachableException.handshakeFailed(gatewayUrl, e); // trying again changes nothing
+                }
+                failure = new GatewayUnreachableException(gatewayUrl, e); // a handshake cut off: a restart, a reset
             } catch (IOException e) {
                 failure = new GatewayUnreachableException(gatewayUrl, e);
             } catch (InterruptedException e) {
@@ -152,6 +155,17 @@ public final class GatewayClient {
                 throw failure;
             }
         }
+    }
+
+    /** The gateway's certificate did not check out here, as opposed to a handshake cut short. */
+    private static boolean certificateRefused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException || t instanceof java.security.cert.CertPathValidatorException
+                    || t instanceof java.security.cert.CertPathBuilderException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private HttpRequest request(String method, URI uri, String signedPath, byte[] body) {

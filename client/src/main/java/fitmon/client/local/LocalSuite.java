@@ -197,6 +197,9 @@ public final class LocalSuite implements AutoCloseable {
                 "--spring.ssl.bundle.pem.gateway.keystore.certificate=file:" + keys.resolve("gateway/https.cert.pem"),
                 "--spring.ssl.bundle.pem.gateway.keystore.private-key=file:" + keys.resolve("gateway/https.key.pem"),
                 "--spring.ssl.bundle.pem.gateway.reload-on-update=true",
+                // a key read before its certificate is refused, and the last good pair kept
+                "--spring.ssl.bundle.pem.gateway.keystore.verify-keys=true",
+                "--spring.ssl.bundle.pem.gateway.options.enabled-protocols=TLSv1.3",
                 "--fitmon.gateway.plain-http.port=" + ports.gateway(),
                 "--fitmon.gateway.registry.url=" + registryUrl,
                 "--fitmon.gateway.registry.service-token-file=" + data.resolve("registry/service-token"),

@@ -58,6 +58,11 @@ public final class ProbeCertificateVerifier {
             throw new CertificateRejectedException(CertificateRejectedException.Reason.NO_PROBE_ID,
                     "a gateway certificate is not a probe certificate");
         }
+        if (hasUnit(cert.getSubjectX500Principal().getEncoded())) {
+            // replicas' link certificates and the gateway's HTTPS one carry their role as OU; a probe's has none
+            throw new CertificateRejectedException(CertificateRejectedException.Reason.NO_PROBE_ID,
+                    "a certificate with a role (OU) of its own is not a probe certificate");
+        }
         String probeId = commonNameOf(cert.getSubjectX500Principal().getEncoded());
         if (!TagSyntax.isValid(probeId)) {
             throw new CertificateRejectedException(CertificateRejectedException.Reason.NO_PROBE_ID,
@@ -81,6 +86,11 @@ public final class ProbeCertificateVerifier {
             }
         }
         return false;
+    }
+
+    /** Whether a DER X.500 name has an OU: the mark of every role but a probe's. */
+    static boolean hasUnit(byte[] encodedName) {
+        return X500Name.getInstance(encodedName).getRDNs(BCStyle.OU).length > 0;
     }
 
     /** The CN of a DER X.500 name, or null if it has none. */

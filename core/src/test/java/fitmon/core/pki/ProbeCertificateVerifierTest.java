@@ -132,6 +132,15 @@ class ProbeCertificateVerifierTest {
     }
 
     @Test
+    void aReplicasOrTheGatewaysTlsCertificateIsNotAProbeCertificate() throws Exception {
+        var key = MessageSigner.generateKeyPair(SignatureAlgorithm.ED25519).getPublic();
+        byte[] server = CA.issueServerCertificate("web-01", java.util.List.of("localhost"), key, FROM, TO).getEncoded();
+        assertReason(() -> verifier.verify(server, INSIDE), Reason.NO_PROBE_ID, "role");
+        byte[] replica = CA.issueReplicaCertificate(2, key, FROM, TO).getEncoded();
+        assertReason(() -> verifier.verify(replica, INSIDE), Reason.NO_PROBE_ID, "role");
+    }
+
+    @Test
     void theCaCertificateIsNotAProbeCertificate() throws Exception {
         // self-signed by the CA key, a valid-looking CN, an Ed25519 key: only its CA flag tells it apart
         byte[] cert = CA.certificate().getEncoded();

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * How the gateway's port speaks: HTTPS when an SSL bundle is configured ({@code server.ssl.bundle},
- * see docs/tls.md), plain HTTP otherwise, which it says loudly at every start. With HTTPS on, a
+ * see gateway/README.md, "HTTPS"), plain HTTP otherwise, which it says loudly at every start. With HTTPS on, a
  * second, plain port may be opened for development ({@link PlainHttpProperties}); it gets every
  * setting of the main connector (timeouts, sizes), so it is no softer a target, only unencrypted.
  *
@@ -42,7 +42,7 @@ public class GatewayTransport implements WebServerFactoryCustomizer<TomcatServle
                         + " is plain HTTP already");
             }
             LOG.warn("the gateway serves PLAIN HTTP on port {}: anyone on the network can read every event, API key id "
-                    + "and request; configure server.ssl.bundle for HTTPS (docs/tls.md); for development only",
+                    + "and request; configure server.ssl.bundle for HTTPS (gateway/README.md, section HTTPS); for development only",
                     factory.getPort());
             return;
         }

@@ -66,7 +66,9 @@ class GatewayHttpsTest {
         registry.add("spring.ssl.bundle.pem.gateway.keystore.certificate", () -> "file:" + DIR.resolve("https.cert.pem"));
         registry.add("spring.ssl.bundle.pem.gateway.keystore.private-key", () -> "file:" + DIR.resolve("https.key.pem"));
         registry.add("spring.ssl.bundle.pem.gateway.reload-on-update", () -> "true");
-        registry.add("spring.ssl.bundle.watch.file.quiet-period", () -> "200ms");
+        registry.add("spring.ssl.bundle.pem.gateway.keystore.verify-keys", () -> "true");
+        registry.add("spring.ssl.bundle.pem.gateway.options.enabled-protocols", () -> "TLSv1.3");
+        registry.add("spring.ssl.bundle.watch.file.quiet-period", () -> "1s");
         registry.add("fitmon.gateway.plain-http.port", () -> PLAIN);
     }
 
@@ -114,17 +116,64 @@ class GatewayHttpsTest {
         assertThat(plainToTls.statusCode()).isEqualTo(400);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.boot.web.server.context.WebServerApplicationContext context;
+
+    @Test
+    void theDevelopmentPortListensOnLoopbackWithTheMainPortsLimits() {
+        org.apache.catalina.connector.Connector[] connectors = ((org.springframework.boot.tomcat.TomcatWebServer) context
+                .getWebServer()).getTomcat().getService().findConnectors();
+        org.apache.catalina.connector.Connector main = java.util.Arrays.stream(connectors)
+                .filter(c -> c.getLocalPort() == port).findFirst().orElseThrow();
+        org.apache.catalina.connector.Connector plain = java.util.Arrays.stream(connectors)
+                .filter(c -> c.getLocalPort() == PLAIN).findFirst().orElseThrow();
+        assertThat(plain.getSecure()).isFalse();
+        assertThat(String.valueOf(plain.getProperty("address"))).isIn("/127.0.0.1", "127.0.0.1");
+        // application.yml sets these on the main connector; Tomcat's own defaults differ
+        assertThat(plain.getProperty("connectionTimeout")).isEqualTo(20_000).isEqualTo(main.getProperty("connectionTimeout"));
+        assertThat(plain.getProperty("maxSwallowSize")).isEqualTo(64 * 1024).isEqualTo(main.getProperty("maxSwallowSize"));
+        assertThat(plain.getMaxPostSize()).isEqualTo(main.getMaxPostSize()).isEqualTo(64 * 1024);
+    }
+
+    @Test
+    void tls12IsRefused() throws Exception {
+        SSLContext tls12 = SSLContext.getInstance("TLSv1.2");
+        tls12.init(null, trustManagers(CA.certificate()), null);
+        try (SSLSocket socket = (SSLSocket) tls12.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(javax.net.ssl.SSLException.class);
+        }
+    }
+
+    private static javax.net.ssl.TrustManager[] trustManagers(X509Certificate ca) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("ca", ca);
+        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        factory.init(store);
+        return factory.getTrustManagers();
+    }
+
     @Test
     void aNewCertificateOnDiskIsServedWithoutARestart() throws Exception {
         assertThat(servedCertificate().getSerialNumber()).isEqualTo(FIRST.getSerialNumber());
         X509Certificate renewed = writeServerCertificate(CA);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!servedCertificate().getSerialNumber().equals(renewed.getSerialNumber())) {
+        while (!renewed.getSerialNumber().equals(servedSerialOrNull())) {
             assertThat(System.nanoTime()).as("the renewed certificate served within 30 s").isLessThan(deadline);
             Thread.sleep(200);
         }
         assertThat(new SignedHttp("https://127.0.0.1:" + port, CaTrust.sslContext(CA.certificate()))
                 .get(null, "/api/v1/cluster").statusCode()).isEqualTo(200);
+    }
+
+    /** The served certificate's serial, or null while a handshake fails (a reload under way). */
+    private java.math.BigInteger servedSerialOrNull() throws Exception {
+        try {
+            return servedCertificate().getSerialNumber();
+        } catch (javax.net.ssl.SSLException e) {
+            return null;
+        }
     }
 
     private X509Certificate servedCertificate() throws Exception {
