@@ -1,6 +1,5 @@
 package fitmon.broker.keygen;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
@@ -26,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import fitmon.core.pki.CaTrust;
 import fitmon.core.pki.CertificateAuthority;
 import fitmon.replication.link.LinkCredentials;
 
@@ -42,6 +41,7 @@ final class CertificateIssuer {
 
     private final Path caDir;
     private CertificateAuthority ca;
+    private X509Certificate caCertificate;
 
     CertificateIssuer(Path caDir) {
         this.caDir = caDir;
@@ -149,8 +149,9 @@ final class CertificateIssuer {
     /** A certificate of another CA (the CA's files were replaced) is issued anew from the current one. */
     private boolean issuedByCurrentCa(X509Certificate certificate) {
         try {
-            X509Certificate caCertificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(caDir.resolve("ca.cert.pem"))));
+            if (caCertificate == null) {
+                caCertificate = CaTrust.readCertificate(caDir.resolve("ca.cert.pem"));
+            }
             certificate.verify(caCertificate.getPublicKey());
             return true;
         } catch (IOException | GeneralSecurityException e) {
@@ -158,15 +159,17 @@ final class CertificateIssuer {
         }
     }
 
+    /** A PKCS#8 PEM private key of the given algorithm. */
+    private static PrivateKey readPrivateKey(Path file, String algorithm) throws IOException, GeneralSecurityException {
+        String pem = Files.readString(file, StandardCharsets.US_ASCII).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+    }
+
     /** Close to its end, unreadable, or not the key's certificate (a renewal cut short): issue it again. */
     private static boolean dueForRenewal(Path certFile, Path keyFile, Predicate<X509Certificate> fits) {
         try {
-            X509Certificate existing = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certFile)));
-            String pem = Files.readString(keyFile, StandardCharsets.US_ASCII)
-                    .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            PrivateKey key = KeyFactory.getInstance(existing.getPublicKey().getAlgorithm())
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            X509Certificate existing = CaTrust.readCertificate(certFile);
+            PrivateKey key = readPrivateKey(keyFile, existing.getPublicKey().getAlgorithm());
             new LinkCredentials(key, existing); // refuses a key that is not the certificate's
             return !fits.test(existing) || existing.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE));
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
@@ -178,12 +181,8 @@ final class CertificateIssuer {
         Path keyFile = caDir.resolve("ca.key.pem");
         Path certFile = caDir.resolve("ca.cert.pem");
         try {
-            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certFile)));
-            String pem = Files.readString(keyFile, StandardCharsets.US_ASCII)
-                    .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            var privateKey = KeyFactory.getInstance("Ed25519").generatePrivate(
-                    new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            X509Certificate certificate = CaTrust.readCertificate(certFile);
+            PrivateKey privateKey = readPrivateKey(keyFile, "Ed25519");
             return new CertificateAuthority(new KeyPair(certificate.getPublicKey(), privateKey), certificate);
         } catch (IOException e) {
             throw new UncheckedIOException("certificates need the CA's key and certificate: cannot read "
